@@ -1,0 +1,78 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// ListParticipants returns the next page of a cycle's bureau codes after a
+// cursor, in code order, so the cycle workflow can start bureau workflows
+// batch by batch across continue-as-new runs.
+func (a *Activities) ListParticipants(ctx context.Context, req wire.ParticipantPageRequest) (wire.ParticipantPage, error) {
+	var codes []string
+	err := a.DB.WithContext(ctx).Model(&models.Participant{}).
+		Where("cycle_id = ? AND org_code > ?", req.CycleID, req.AfterOrgCode).
+		Order("org_code").Limit(req.Limit).
+		Pluck("org_code", &codes).Error
+	if err != nil {
+		return wire.ParticipantPage{}, fmt.Errorf("list participants of %s: %w", req.CycleID, err)
+	}
+	return wire.ParticipantPage{OrgCodes: codes}, nil
+}
+
+// RecordStage writes a bureau's stage into the read model and returns the
+// bureau's due dates. A write whose Seq is not newer than the stored one is
+// a retry or a late duplicate and changes nothing.
+func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire.ParticipantInfo, error) {
+	var p models.Participant
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.Participant{}).
+			Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", ch.CycleID, ch.OrgCode, ch.Seq).
+			Updates(map[string]any{
+				"stage":            string(ch.Stage),
+				"round":            ch.Round,
+				"stage_seq":        ch.Seq,
+				"stage_changed_at": ch.At.UTC(),
+				"updated_at":       a.now(),
+			})
+		if res.Error != nil {
+			return fmt.Errorf("update stage: %w", res.Error)
+		}
+		if err := tx.
+			Where("cycle_id = ? AND org_code = ?", ch.CycleID, ch.OrgCode).
+			Take(&p).Error; err != nil {
+			return err
+		}
+		return nil
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// The workflow was started for a bureau the cycle does not have:
+		// retrying cannot fix that.
+		return wire.ParticipantInfo{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("bureau %s is not a participant of cycle %s", ch.OrgCode, ch.CycleID), "ParticipantNotFound", err)
+	}
+	if err != nil {
+		return wire.ParticipantInfo{}, fmt.Errorf("record stage %s of %s in %s: %w", ch.Stage, ch.OrgCode, ch.CycleID, err)
+	}
+	return wire.ParticipantInfo{OrgCode: p.OrgCode, SubmissionDue: p.SubmissionDue, PublicationDue: p.PublicationDue}, nil
+}
+
+// RecordFanOutComplete marks the launch as complete once every bureau
+// workflow has started.
+func (a *Activities) RecordFanOutComplete(ctx context.Context, in wire.FanOutComplete) error {
+	err := a.DB.WithContext(ctx).Model(&models.Cycle{}).
+		Where("id = ? AND fanned_out_at IS NULL", in.CycleID).
+		Update("fanned_out_at", a.now()).Error
+	if err != nil {
+		return fmt.Errorf("record fan-out of %s: %w", in.CycleID, err)
+	}
+	a.Logger.Info("cycle fan-out complete", "cycle", in.CycleID, "bureaus", in.Started)
+	return nil
+}

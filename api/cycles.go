@@ -1,0 +1,85 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lawcycle/lawcycle/apperr"
+	"github.com/lawcycle/lawcycle/service"
+)
+
+func (h *handlers) createCycle(c *fiber.Ctx) error {
+	var in service.CycleInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.CreateCycle(c.UserContext(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *handlers) listCycles(c *fiber.Ctx) error {
+	out, err := h.svc.ListCycles(c.UserContext(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *handlers) getCycle(c *fiber.Ctx) error {
+	out, err := h.svc.GetCycle(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *handlers) getNotice(c *fiber.Ctx) error {
+	out, err := h.svc.GetNotice(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// listBureaus serves the read model; ?stage= filters, ?after=&limit= pages
+// (no limit: every bureau).
+func (h *handlers) listBureaus(c *fiber.Ctx) error {
+	limit := 0
+	if raw := c.Query("limit"); raw != "" {
+		var err error
+		if limit, err = parseLimit(raw); err != nil {
+			return err
+		}
+	}
+	out, err := h.svc.ListBureaus(c.UserContext(), principal(c), c.Params("id"), service.BureauFilter{
+		Stage: c.Query("stage"), After: c.Query("after"), Limit: limit,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *handlers) launchCycle(c *fiber.Ctx) error {
+	out, err := h.svc.Launch(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func parseLimit(raw string) (int, error) {
+	n := 0
+	for _, r := range raw {
+		if r < '0' || r > '9' || n > 100000 {
+			return 0, apperr.Invalid("limit 应为 1 至 100000 之间的整数", apperr.Field(-1, "limit", "取值无效"))
+		}
+		n = n*10 + int(r-'0')
+	}
+	if n < 1 || n > 100000 {
+		return 0, apperr.Invalid("limit 应为 1 至 100000 之间的整数", apperr.Field(-1, "limit", "取值无效"))
+	}
+	return n, nil
+}

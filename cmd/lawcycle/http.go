@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/service"
+)
+
+// listenHTTP binds the address first, so the banner can show the real
+// port (":0" in tests) and a busy port fails before anything else starts.
+func listenHTTP(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (LAWCYCLE_HTTP_ADDR): %w", addr, err)
+	}
+	return ln, nil
+}
+
+// serveHTTP serves until ctx ends, then drains in-flight requests.
+func serveHTTP(ctx context.Context, ln net.Listener, svc *service.Service, db *gorm.DB, c client.Client, log *slog.Logger) error {
+	app := api.New(api.Deps{Service: svc, DB: db, Temporal: c, Logger: log, Registry: prometheus.NewRegistry()})
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down http server")
+	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	return nil
+}
+
+// httpURL turns a listener address into a URL a person can open.
+func httpURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(tcp.Port)))
+}

@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/worker"
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/activities"
+	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/workflows"
+)
+
+const adminToken = "lc_e2e_admin_token_0123456789"
+
+// stack is one lawcycle: API, worker and database, on the shared server.
+type stack struct {
+	t   *testing.T
+	db  *gorm.DB
+	api apitest.Client
+}
+
+func newStack(t *testing.T, db *gorm.DB) *stack {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	queue := "e2e-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())
+	w := worker.New(temporalClient, queue, worker.Options{})
+	workflows.Register(w, &activities.Activities{DB: db, Logger: log})
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+
+	svc := &service.Service{DB: db, Temporal: temporalClient, Logger: log, TaskQueue: queue}
+	_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
+	require.NoError(t, err)
+	app := api.New(api.Deps{Service: svc, DB: db, Temporal: temporalClient, Logger: log})
+	return &stack{t: t, db: db, api: apitest.Client{T: t, App: app, Token: adminToken}}
+}
+
+// seed creates an office and n bureaus (codes b00000…) and returns the codes.
+func (s *stack) seed(office string, n int) []string {
+	s.t.Helper()
+	orgs := []map[string]any{{"code": office, "name": office + "法治办", "kind": "office"}}
+	codes := make([]string, n)
+	for i := range n {
+		codes[i] = fmt.Sprintf("%s-b%05d", office, i)
+		orgs = append(orgs, map[string]any{"code": codes[i], "name": fmt.Sprintf("第%d局", i), "kind": "bureau", "parent_code": office})
+	}
+	r := s.api.Do("POST", "/api/v1/orgs", orgs)
+	require.Equal(s.t, http.StatusCreated, r.Status, string(r.Body))
+	return codes
+}
+
+type cycleView struct {
+	ID       string           `json:"id"`
+	Status   string           `json:"status"`
+	Progress map[string]int64 `json:"progress"`
+	Notice   *struct {
+		DocNo string `json:"doc_no"`
+	} `json:"notice"`
+	FannedOutAt *time.Time `json:"fanned_out_at"`
+}
+
+func (s *stack) createCycle(office string, bureaus []string) string {
+	s.t.Helper()
+	r := s.api.Do("POST", "/api/v1/cycles", map[string]any{
+		"year": 2025, "office_code": office, "bureau_codes": bureaus,
+		"submission_due": "2027-03-01", "publication_due": "2027-03-31",
+	})
+	require.Equal(s.t, http.StatusCreated, r.Status, string(r.Body))
+	var v cycleView
+	r.JSON(s.t, &v)
+	require.Equal(s.t, "draft", v.Status)
+	return v.ID
+}
+
+func (s *stack) cycle(id string) cycleView {
+	s.t.Helper()
+	r := s.api.Do("GET", "/api/v1/cycles/"+id, nil)
+	require.Equal(s.t, http.StatusOK, r.Status, string(r.Body))
+	var v cycleView
+	r.JSON(s.t, &v)
+	return v
+}
+
+// waitFor polls until cond holds or the deadline passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,71 @@
+package models
+
+import "time"
+
+// Cycle statuses (SPEC §3).
+const (
+	CycleDraft   = "draft"
+	CycleOpen    = "open"
+	CycleClosing = "closing"
+	CycleClosed  = "closed"
+)
+
+// Cycle is one office × one report year. Due dates are instants: a
+// date-only setting means the end of that day in China Standard Time.
+type Cycle struct {
+	ID             string    `gorm:"primaryKey;size:32"`
+	Year           int       `gorm:"not null;index"`
+	Title          string    `gorm:"size:200;not null"`
+	OfficeID       uint      `gorm:"not null;index"`
+	Status         string    `gorm:"size:16;not null;index"`
+	SubmissionDue  time.Time `gorm:"not null"`
+	PublicationDue time.Time `gorm:"not null"`
+	// DocNo is the 文号 the office asked for; empty means one is assigned
+	// when the notice is issued.
+	DocNo       string `gorm:"size:64;not null;default:''"`
+	NoticeExtra string `gorm:"type:text;not null;default:''"`
+	CreatedByID *uint
+	LaunchedAt  *time.Time
+	// FannedOutAt is set when every bureau workflow of the launch has started.
+	FannedOutAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Participant is a bureau in a cycle and the read model of its workflow:
+// the API serves stage, round, due dates and flags from here so status
+// pages never ask Temporal about each bureau.
+type Participant struct {
+	ID             uint      `gorm:"primaryKey"`
+	CycleID        string    `gorm:"size:32;not null;uniqueIndex:idx_participant_cycle_org,priority:1;index:idx_participant_cycle_stage,priority:1"`
+	OrgCode        string    `gorm:"size:64;not null;uniqueIndex:idx_participant_cycle_org,priority:2"`
+	OrgID          uint      `gorm:"not null;index"`
+	Stage          string    `gorm:"size:32;not null;index:idx_participant_cycle_stage,priority:2"`
+	Round          int       `gorm:"not null;default:0"`
+	SubmissionDue  time.Time `gorm:"not null"`
+	PublicationDue time.Time `gorm:"not null"`
+	Flags          []string  `gorm:"serializer:json;type:text;not null"`
+	// StageSeq orders read-model writes: a write carrying an older sequence
+	// than the stored one is ignored, so a late activity retry can never
+	// move a bureau backwards.
+	StageSeq       int64 `gorm:"not null;default:0"`
+	StageChangedAt *time.Time
+	AcknowledgedAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (Participant) TableName() string { return "cycle_participants" }
+
+// Notice is the 通知 that opens a cycle.
+type Notice struct {
+	ID             uint      `gorm:"primaryKey"`
+	CycleID        string    `gorm:"size:32;not null;uniqueIndex"`
+	OfficeID       uint      `gorm:"not null;uniqueIndex:idx_notice_office_docno,priority:1"`
+	DocNo          string    `gorm:"size:64;not null;uniqueIndex:idx_notice_office_docno,priority:2"`
+	Title          string    `gorm:"size:200;not null"`
+	Body           string    `gorm:"type:text;not null"`
+	SubmissionDue  time.Time `gorm:"not null"`
+	PublicationDue time.Time `gorm:"not null"`
+	IssuedAt       time.Time `gorm:"not null"`
+}

@@ -1,0 +1,51 @@
+package service
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// orgScope is the set of organisations a principal may act on: everything
+// for a platform admin, otherwise the subtree under the principal's own
+// organisation. The full access-control model (SPEC §2) builds on this.
+type orgScope struct {
+	all bool
+	ids map[uint]bool
+}
+
+func (s orgScope) contains(id uint) bool { return s.all || s.ids[id] }
+
+func (s *Service) scope(tx *gorm.DB, p Principal) (orgScope, error) {
+	if p.IsPlatformAdmin() {
+		return orgScope{all: true}, nil
+	}
+	if p.OrgID == nil {
+		return orgScope{ids: map[uint]bool{}}, nil
+	}
+	ids, err := subtree(tx, *p.OrgID)
+	if err != nil {
+		return orgScope{}, err
+	}
+	return orgScope{ids: ids}, nil
+}
+
+// subtree returns root and every organisation below it, one query per level.
+func subtree(tx *gorm.DB, root uint) (map[uint]bool, error) {
+	ids := map[uint]bool{root: true}
+	frontier := []uint{root}
+	for len(frontier) > 0 {
+		var next []uint
+		if err := tx.Table("organisations").Where("parent_id IN ?", frontier).Pluck("id", &next).Error; err != nil {
+			return nil, fmt.Errorf("load organisation subtree: %w", err)
+		}
+		frontier = frontier[:0]
+		for _, id := range next {
+			if !ids[id] {
+				ids[id] = true
+				frontier = append(frontier, id)
+			}
+		}
+	}
+	return ids, nil
+}

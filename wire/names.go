@@ -1,0 +1,37 @@
+// Package wire holds what crosses the Temporal boundary: workflow and
+// handler names, workflow-ID builders, and the payload types. Payloads are
+// separate from the GORM models so that a schema change never changes a
+// payload already recorded in a running workflow's history.
+package wire
+
+// TaskQueue is the one queue lawcycle's workers poll.
+const TaskQueue = "lawcycle"
+
+// Workflow type names, registered explicitly so renaming a Go function
+// never orphans running executions.
+const (
+	CycleWorkflow  = "Cycle"
+	BureauWorkflow = "Bureau"
+)
+
+// Update and query names.
+const (
+	// UpdateLaunch is sent with the start of the cycle workflow; it
+	// completes once the notice is issued and returns it.
+	UpdateLaunch = "launch"
+	// QueryState returns a workflow's state (CycleState or BureauState).
+	QueryState = "state"
+)
+
+// CycleWorkflowID is "cycle/{cycleID}" (SPEC §3).
+func CycleWorkflowID(cycleID string) string { return "cycle/" + cycleID }
+
+// BureauWorkflowID is "cycle/{cycleID}/bureau/{orgCode}" (SPEC §3).
+func BureauWorkflowID(cycleID, orgCode string) string {
+	return "cycle/" + cycleID + "/bureau/" + orgCode
+}
+
+// RectificationWorkflowID is "cycle/{cycleID}/bureau/{orgCode}/rect/{itemID}" (SPEC §3).
+func RectificationWorkflowID(cycleID, orgCode, itemID string) string {
+	return BureauWorkflowID(cycleID, orgCode) + "/rect/" + itemID
+}
