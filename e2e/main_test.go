@@ -41,6 +41,11 @@ func run(m *testing.M) int {
 	}
 	defer c.Close()
 	temporalServer, temporalClient = srv, c
+	defer func() {
+		if binDir != "" {
+			_ = os.RemoveAll(binDir)
+		}
+	}()
 	return m.Run()
 }
 
