@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/lawcycle/lawcycle/internal/histstat"
+	"github.com/lawcycle/lawcycle/internal/testdb"
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// TestRecordReplayFixtures writes histories of real executions for the
+// replay tests in package workflows. It runs only when asked:
+//
+//	LAWCYCLE_RECORD_HISTORIES=../workflows/testdata/histories go test ./e2e -run TestRecordReplayFixtures
+//
+// Record a new set whenever workflow code changes behaviour, under a new
+// version prefix, and keep the old files: they are what running cycles
+// look like.
+func TestRecordReplayFixtures(t *testing.T) {
+	dir := os.Getenv("LAWCYCLE_RECORD_HISTORIES")
+	if dir == "" {
+		t.Skip("set LAWCYCLE_RECORD_HISTORIES to a directory to record replay fixtures")
+	}
+	prefix := os.Getenv("LAWCYCLE_RECORD_PREFIX")
+	if prefix == "" {
+		prefix = "v1"
+	}
+	s := newStack(t, testdb.SQLite(t))
+	codes := s.seed("fzb", 3)
+	id := s.createCycle("fzb", codes)
+	r := s.api.Do("POST", "/api/v1/cycles/"+id+"/launch", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	waitFor(t, 30*time.Second, "fan-out recorded", func() bool { return s.cycle(id).FannedOutAt != nil })
+	waitFor(t, 30*time.Second, "bureaus settled", func() bool { return s.cycle(id).Progress["awaiting_submission"] == 3 })
+
+	ctx := context.Background()
+	write := func(name, workflowID, runID string) {
+		h, err := histstat.History(ctx, temporalClient, workflowID, runID)
+		require.NoError(t, err)
+		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, prefix+"-"+name+".json"), raw, 0o644))
+	}
+	runs, err := histstat.Runs(ctx, temporalClient, wire.CycleWorkflowID(id))
+	require.NoError(t, err)
+	require.Len(t, runs, 2, "one batch run and the waiting run")
+	write("cycle-launch-batch", wire.CycleWorkflowID(id), runs[0].RunID)
+	write("cycle-open-waiting", wire.CycleWorkflowID(id), runs[1].RunID)
+	write("bureau-awaiting-submission", wire.BureauWorkflowID(id, codes[0]), "")
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The one test command (README): sets up what the tests need on a fresh
+# Debian machine, then runs every check CI runs.
+#
+#   ./scripts/test.sh            everything
+#   ./scripts/test.sh -short     skip the scale and process tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SHORT=""
+if [[ "${1:-}" == "-short" ]]; then SHORT="-short"; fi
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+	if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+		echo "need root for: $*" >&2; return 1
+	fi
+}
+
+# PostgreSQL on 127.0.0.1:5432 with a database "test": install and start it
+# if this machine lacks it. Tests use their own schema in it and drop it.
+ensure_postgres() {
+	if ! command -v pg_ctlcluster >/dev/null; then
+		log "installing PostgreSQL"
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+	fi
+	if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+		log "starting PostgreSQL"
+		for version in $(ls /etc/postgresql); do
+			as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+		done
+		for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	fi
+	pg_isready -h 127.0.0.1 -p 5432
+	if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" postgres | grep -q 1; then
+		psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test" postgres
+	fi
+}
+
+ensure_postgres
+export LAWCYCLE_TEST_POSTGRES_URL="${LAWCYCLE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+export LAWCYCLE_TEST_REQUIRE_POSTGRES=1
+
+log "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [[ -n "$unformatted" ]]; then echo "not gofmt-ed:"; echo "$unformatted"; exit 1; fi
+
+log "go vet"
+go vet ./...
+
+log "workflowcheck (workflow determinism)"
+go tool workflowcheck ./...
+
+log "unit and database tests (race detector)"
+go test -race -count=1 -timeout 20m $SHORT $(go list ./... | grep -v '/e2e$')
+
+log "end-to-end tests (embedded Temporal, SQLite and PostgreSQL)"
+go test -count=1 -timeout 40m $SHORT ./e2e/
+
+log "all checks passed"
