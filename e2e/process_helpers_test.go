@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,11 +13,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	lcproc "github.com/lawcycle/lawcycle/internal/proc"
 )
 
 var (
@@ -47,102 +47,48 @@ func lawcycleBinary(t *testing.T) string {
 	return binPath
 }
 
-// proc is a running lawcycle process with its output captured.
+// proc is a running lawcycle process, stopped when the test ends.
 type proc struct {
+	*lcproc.Proc
 	t    *testing.T
 	name string
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer
-	done chan struct{}
-	err  error
 }
 
 // startProc runs the binary with args and an environment built from the
 // test's own, minus lawcycle's variables, plus env.
 func startProc(t *testing.T, name string, env []string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(lawcycleBinary(t), args...)
+	var base []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if k == "DATABASE_URL" || k == "TEMPORAL_ADDRESS" || k == "TEMPORAL_NAMESPACE" || strings.HasPrefix(k, "LAWCYCLE_") {
 			continue
 		}
-		cmd.Env = append(cmd.Env, kv)
+		base = append(base, kv)
 	}
-	cmd.Env = append(cmd.Env, env...)
-	p := &proc{t: t, name: name, cmd: cmd, done: make(chan struct{})}
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = pw, pw
-	require.NoError(t, cmd.Start())
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			p.mu.Lock()
-			p.out.WriteString(sc.Text() + "\n")
-			p.mu.Unlock()
-		}
-	}()
-	go func() {
-		p.err = cmd.Wait()
-		pw.Close()
-		close(p.done)
-	}()
+	p, err := lcproc.Start(append(base, env...), lawcycleBinary(t), args...)
+	require.NoError(t, err)
 	t.Cleanup(func() {
-		p.kill()
+		p.Kill()
 		if t.Failed() {
-			t.Logf("--- output of %s ---\n%s", name, p.output())
+			t.Logf("--- output of %s ---\n%s", name, p.Output())
 		}
 	})
-	return p
+	return &proc{Proc: p, t: t, name: name}
 }
 
-func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
-
-// waitOutput waits until the output matches re and returns the first group.
+// waitOutput waits until the output matches re and returns the last group.
 func (p *proc) waitOutput(re *regexp.Regexp, timeout time.Duration) string {
 	p.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if m := re.FindStringSubmatch(p.output()); m != nil {
-			return m[len(m)-1]
-		}
-		select {
-		case <-p.done:
-			p.t.Fatalf("%s exited (%v) before printing %s:\n%s", p.name, p.err, re, p.output())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	p.t.Fatalf("%s did not print %s within %s:\n%s", p.name, re, timeout, p.output())
-	return ""
+	v, err := p.Wait(re, timeout)
+	require.NoError(p.t, err, p.name)
+	return v
 }
 
-// stop sends SIGINT and waits for a clean exit.
+// stop sends SIGINT and requires a clean exit.
 func (p *proc) stop(timeout time.Duration) {
 	p.t.Helper()
-	require.NoError(p.t, p.cmd.Process.Signal(os.Interrupt))
-	select {
-	case <-p.done:
-		require.NoError(p.t, p.err, "%s should exit cleanly on SIGINT", p.name)
-	case <-time.After(timeout):
-		p.t.Fatalf("%s did not stop within %s", p.name, timeout)
-	}
-}
-
-// kill sends SIGKILL, as a crash would.
-func (p *proc) kill() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
+	require.NoError(p.t, p.Interrupt(timeout), "%s should exit cleanly on SIGINT", p.name)
 }
 
 // httpClient talks to a lawcycle process over real HTTP.

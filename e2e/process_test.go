@@ -106,8 +106,8 @@ func TestProductionTopologySurvivesWorkerKill(t *testing.T) {
 	env := []string{"DATABASE_URL=" + databaseURL, "TEMPORAL_ADDRESS=" + addr, "LAWCYCLE_ADMIN_TOKEN=" + processToken}
 
 	migrate := startProc(t, "lawcycle migrate", env, "migrate")
-	<-migrate.done
-	require.NoError(t, migrate.err, migrate.output())
+	<-migrate.Done()
+	require.NoError(t, migrate.Err(), migrate.Output())
 
 	worker1 := startProc(t, "lawcycle worker #1", env, "worker")
 	worker1.waitOutput(workerPattern, time.Minute)
@@ -122,7 +122,7 @@ func TestProductionTopologySurvivesWorkerKill(t *testing.T) {
 	waitFor(t, time.Minute, "launch under way", func() bool {
 		return api.cycle(id).Progress["awaiting_submission"] >= 50
 	})
-	worker1.kill()
+	worker1.Kill()
 	killedAt := api.cycle(id).Progress["awaiting_submission"]
 	t.Logf("worker killed with %d of %d bureaus in awaiting_submission", killedAt, n)
 	require.Less(t, killedAt, int64(n), "the kill should land mid-launch")
