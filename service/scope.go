@@ -36,10 +36,17 @@ func subtree(tx *gorm.DB, root uint) (map[uint]bool, error) {
 	frontier := []uint{root}
 	for len(frontier) > 0 {
 		var next []uint
-		if err := tx.Table("organisations").Where("parent_id IN ?", frontier).Pluck("id", &next).Error; err != nil {
-			return nil, fmt.Errorf("load organisation subtree: %w", err)
+		// Chunked: an office with tens of thousands of bureaus must stay
+		// under SQLite's bound-parameter limit.
+		for start := 0; start < len(frontier); start += 1000 {
+			var part []uint
+			chunk := frontier[start:min(start+1000, len(frontier))]
+			if err := tx.Table("organisations").Where("parent_id IN ?", chunk).Pluck("id", &part).Error; err != nil {
+				return nil, fmt.Errorf("load organisation subtree: %w", err)
+			}
+			next = append(next, part...)
 		}
-		frontier = frontier[:0]
+		frontier = nil
 		for _, id := range next {
 			if !ids[id] {
 				ids[id] = true

@@ -103,6 +103,7 @@ func readsCommand() *cobra.Command {
 	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 8, "concurrent clients")
 	cmd.Flags().DurationVar(&o.Duration, "duration", 10*time.Second, "measured time per target per round")
 	cmd.Flags().IntVar(&o.Rounds, "rounds", 2, "alternating rounds")
+	cmd.Flags().StringVar(&o.Topology, "topology", "dev", "dev (everything in one process) or server (lawcycle server, Temporal apart)")
 	return cmd
 }
 

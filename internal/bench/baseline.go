@@ -53,10 +53,15 @@ func OpenBaseline(databaseURL, dataDir string) (*Baseline, error) {
 
 // Serve answers /cycles/{id} and /cycles/{id}/bureaus on ln.
 func (b *Baseline) Serve(ln net.Listener) error {
+	return http.Serve(ln, b.Handler())
+}
+
+// Handler routes the two endpoints.
+func (b *Baseline) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cycles/{id}", b.cycle)
 	mux.HandleFunc("GET /cycles/{id}/bureaus", b.bureaus)
-	return http.Serve(ln, mux)
+	return mux
 }
 
 // rebind turns ? placeholders into PostgreSQL's $n.

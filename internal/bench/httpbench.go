@@ -40,6 +40,9 @@ type ReadOptions struct {
 	Concurrency int
 	Duration    time.Duration
 	Rounds      int
+	// Topology is "dev" (one process with embedded Temporal and worker) or
+	// "server" (`lawcycle server` alone, Temporal in its own process).
+	Topology string
 }
 
 // RunReads seeds an n-bureau cycle, starts `bin dev` and the baseline
@@ -77,19 +80,11 @@ func RunReads(ctx context.Context, o ReadOptions, log io.Writer) ([]ReadResult, 
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 
-	env := []string{"LAWCYCLE_HTTP_ADDR=127.0.0.1:0", "LAWCYCLE_LOG_LEVEL=warn"}
-	if databaseURL != "" {
-		env = append(env, "DATABASE_URL="+databaseURL)
-	}
-	dev, err := proc.Start(append(os.Environ(), env...), o.Bin, "dev", "--data", dataDir, "--temporal-port", "0")
+	apiBase, stop, err := startAPI(o, databaseURL, dataDir)
 	if err != nil {
 		return nil, err
 	}
-	defer dev.Stop()
-	apiBase, err := dev.Wait(apiPattern, 2*time.Minute)
-	if err != nil {
-		return nil, err
-	}
+	defer stop()
 	base, err := proc.Start(os.Environ(), o.SelfBin, "baseline-server", "--database-url", databaseURL, "--data", dataDir)
 	if err != nil {
 		return nil, err
@@ -107,7 +102,7 @@ func RunReads(ctx context.Context, o ReadOptions, log io.Writer) ([]ReadResult, 
 	}
 	var out []ReadResult
 	for _, ep := range endpoints {
-		res := ReadResult{Engine: engine, Endpoint: ep.name}
+		res := ReadResult{Engine: engine + " (" + o.Topology + ")", Endpoint: ep.name}
 		for round := range o.Rounds {
 			a := Load(ctx, ep.api, auth, o.Concurrency, o.Duration)
 			b := Load(ctx, ep.base, nil, o.Concurrency, o.Duration)
@@ -121,6 +116,57 @@ func RunReads(ctx context.Context, o ReadOptions, log io.Writer) ([]ReadResult, 
 		out = append(out, res)
 	}
 	return out, nil
+}
+
+var (
+	temporalPattern2 = regexp.MustCompile(`temporal listening on ([0-9.]+:\d+)`)
+	serverPattern    = regexp.MustCompile(`lawcycle server listening.*url=(http://[0-9.:]+)`)
+)
+
+// startAPI starts lawcycle's HTTP side in the chosen topology and returns
+// its base URL.
+func startAPI(o ReadOptions, databaseURL, dataDir string) (string, func(), error) {
+	env := append(os.Environ(), "LAWCYCLE_HTTP_ADDR=127.0.0.1:0", "LAWCYCLE_LOG_LEVEL=warn")
+	if databaseURL != "" {
+		env = append(env, "DATABASE_URL="+databaseURL)
+	}
+	if o.Topology != "server" {
+		dev, err := proc.Start(env, o.Bin, "dev", "--data", dataDir, "--temporal-port", "0")
+		if err != nil {
+			return "", nil, err
+		}
+		base, err := dev.Wait(apiPattern, 2*time.Minute)
+		if err != nil {
+			dev.Stop()
+			return "", nil, err
+		}
+		return base, dev.Stop, nil
+	}
+	temporal, err := proc.Start(os.Environ(), o.Bin, "temporal", "--data", dataDir, "--port", "0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr, err := temporal.Wait(temporalPattern2, 2*time.Minute)
+	if err != nil {
+		temporal.Stop()
+		return "", nil, err
+	}
+	if databaseURL == "" {
+		env = append(env, "DATABASE_URL="+filepath.Join(dataDir, "lawcycle.db"))
+	}
+	// info level: the readiness line is logged at info.
+	server, err := proc.Start(append(env, "TEMPORAL_ADDRESS="+addr, "LAWCYCLE_LOG_LEVEL=info"), o.Bin, "server")
+	if err != nil {
+		temporal.Stop()
+		return "", nil, err
+	}
+	base, err := server.Wait(serverPattern, time.Minute)
+	stop := func() { server.Stop(); temporal.Stop() }
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return base, stop, nil
 }
 
 // merge sums counts and keeps the worse latencies of two rounds.
