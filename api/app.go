@@ -69,6 +69,9 @@ func New(d Deps) *fiber.App {
 		return append(append([]fiber.Handler{}, guard...), h)
 	}
 
+	v1.Get("/tokens", auth, h.listTokens)
+	v1.Delete("/tokens/:id", auth, h.revokeToken)
+
 	v1.Post("/orgs", with(office, h.createOrgs)...)
 	v1.Get("/orgs", with(officeRead, h.listOrgs)...)
 	v1.Get("/orgs/:code", with(officeRead, h.getOrg)...)

@@ -17,16 +17,3 @@ func (h *handlers) createUser(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
-
-// createToken is public: it is how a user logs in.
-func (h *handlers) createToken(c *fiber.Ctx) error {
-	var in service.TokenRequest
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	out, err := h.svc.CreateToken(c.UserContext(), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
-}

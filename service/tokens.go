@@ -172,3 +172,58 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 	}
 	return p, nil
 }
+
+// TokenInfo describes a token without its secret.
+type TokenInfo struct {
+	ID         uint       `json:"id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// ListTokens returns the caller's own tokens, newest first.
+func (s *Service) ListTokens(ctx context.Context, p Principal) ([]TokenInfo, error) {
+	var rows []models.APIToken
+	if err := s.DB.WithContext(ctx).Where("user_id = ?", p.UserID).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	out := make([]TokenInfo, len(rows))
+	for i, t := range rows {
+		out[i] = TokenInfo{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
+			ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+	}
+	return out, nil
+}
+
+// RevokeToken revokes one of the caller's tokens; a platform admin may
+// revoke anyone's. Revoking twice is not an error. Someone else's token
+// answers 404, so token ids reveal nothing.
+func (s *Service) RevokeToken(ctx context.Context, p Principal, id uint) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var tok models.APIToken
+		q := tx.Where("id = ?", id)
+		if !p.IsPlatformAdmin() {
+			q = q.Where("user_id = ?", p.UserID)
+		}
+		if err := q.Take(&tok).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return apperr.NotFound(fmt.Sprintf("令牌 %d 不存在", id))
+		} else if err != nil {
+			return fmt.Errorf("load token: %w", err)
+		}
+		if tok.RevokedAt != nil {
+			return nil
+		}
+		now := s.now()
+		if err := tx.Model(&tok).Update("revoked_at", now).Error; err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		return audit.Record(tx, now, p.Actor(), audit.Event{
+			Action: "token.revoked", TargetType: "api_token", TargetID: fmt.Sprint(tok.ID),
+			Before: map[string]any{"prefix": tok.Prefix, "revoked": false},
+			After:  map[string]any{"prefix": tok.Prefix, "revoked": true},
+		})
+	})
+}
