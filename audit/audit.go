@@ -1,9 +1,11 @@
-// Package audit appends to the audit log. Every state change writes its
-// event in the same transaction as the change itself.
+// Package audit appends to the audit log and verifies it. Every state
+// change writes its event in the same transaction as the change itself;
+// events form a hash chain, so an edited or deleted row is found by Verify.
 package audit
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,7 +35,11 @@ type Event struct {
 	After      any
 }
 
-// Record appends ev inside tx.
+// chainLockKey names the PostgreSQL advisory lock that serialises appends,
+// so two transactions never both extend the chain from the same head.
+const chainLockKey = 0x6c617763_61756474 // "lawcaudt"
+
+// Record appends ev inside tx (a savepoint when tx is already a transaction).
 func Record(tx *gorm.DB, at time.Time, actor Actor, ev Event) error {
 	before, err := encode(ev.Before)
 	if err != nil {
@@ -43,15 +49,33 @@ func Record(tx *gorm.DB, at time.Time, actor Actor, ev Event) error {
 	if err != nil {
 		return err
 	}
-	row := models.AuditEvent{
-		At: at.UTC(), ActorID: actor.UserID, ActorName: actor.Name, ActorRole: actor.Role,
-		OrgCode: actor.OrgCode, Action: ev.Action, TargetType: ev.TargetType, TargetID: ev.TargetID,
-		Before: before, After: after, RequestID: actor.RequestID,
-	}
-	if err := tx.Create(&row).Error; err != nil {
-		return fmt.Errorf("record audit event %s: %w", ev.Action, err)
-	}
-	return nil
+	return tx.Transaction(func(tx *gorm.DB) error {
+		// SQLite transactions here begin IMMEDIATE and are already
+		// serialised; PostgreSQL needs the lock.
+		if tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(chainLockKey)).Error; err != nil {
+				return fmt.Errorf("lock audit chain: %w", err)
+			}
+		}
+		prev, seq := models.GenesisHash, int64(1)
+		var head models.AuditEvent
+		switch err := tx.Select("seq", "hash").Order("seq DESC").Take(&head).Error; {
+		case err == nil:
+			prev, seq = head.Hash, head.Seq+1
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return fmt.Errorf("read audit chain head: %w", err)
+		}
+		row := models.AuditEvent{
+			Seq: seq, At: at.UTC().Truncate(time.Microsecond), ActorID: actor.UserID, ActorName: actor.Name,
+			ActorRole: actor.Role, OrgCode: actor.OrgCode, Action: ev.Action, TargetType: ev.TargetType,
+			TargetID: ev.TargetID, Before: before, After: after, RequestID: actor.RequestID, PrevHash: prev,
+		}
+		row.Hash = row.ChainHash(prev)
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("record audit event %s: %w", ev.Action, err)
+		}
+		return nil
+	})
 }
 
 func encode(v any) (string, error) {

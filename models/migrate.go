@@ -26,6 +26,7 @@ func migrations() []*gormigrate.Migration {
 		migration0001,
 		migration0002,
 		migration0003,
+		migration0004,
 	}
 }
 

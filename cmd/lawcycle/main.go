@@ -41,6 +41,7 @@ func newRootCommand() *cobra.Command {
 		newWorkerCommand(&cfg),
 		newMigrateCommand(&cfg),
 		newTemporalCommand(&cfg),
+		newAuditCommand(&cfg),
 	)
 	return root
 }
