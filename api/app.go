@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
@@ -24,7 +25,14 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Registry receives the HTTP metrics; nil creates a private one.
 	Registry *prometheus.Registry
+	// LoginsPerMinute limits POST /api/v1/tokens per client address;
+	// 0 means DefaultLoginsPerMinute.
+	LoginsPerMinute int
 }
+
+// DefaultLoginsPerMinute is generous for people behind one office NAT and
+// still far too slow for guessing passwords.
+const DefaultLoginsPerMinute = 30
 
 // bodyLimit caps request bodies. JSON bodies are small; a cycle with
 // 20,000 bureau codes is the largest legitimate one (about 400 KB).
@@ -44,7 +52,16 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 	})
+	if d.LoginsPerMinute == 0 {
+		d.LoginsPerMinute = DefaultLoginsPerMinute
+	}
 	app.Use(requestID())
+	// Security headers (nosniff, frame denial, a strict referrer policy
+	// and content security policy) on every answer.
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+		ReferrerPolicy:        "same-origin",
+	}))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: logPanic(d.Logger)}))
 	app.Use(accessLog(d.Logger))
 	app.Use(newMetrics(d.Registry).middleware())
@@ -57,7 +74,7 @@ func New(d Deps) *fiber.App {
 	v1 := app.Group("/api/v1")
 	// Public routes: the only ones reachable without a token.
 	v1.Get("/openapi.json", h.openAPI)
-	v1.Post("/tokens", h.createToken)
+	v1.Post("/tokens", loginLimiter(d.LoginsPerMinute), h.createToken)
 
 	// Every other route authenticates first, then checks the role. The
 	// check is attached per route, not to the /api/v1 prefix, so a public

@@ -61,6 +61,8 @@ func fromFiber(fe *fiber.Error) *apperr.Error {
 		return apperr.TooLarge("请求体过大，超过了该接口允许的大小")
 	case http.StatusUnsupportedMediaType:
 		return apperr.UnsupportedMedia("请求体类型不受支持，请使用 application/json")
+	case http.StatusTooManyRequests:
+		return apperr.TooManyRequests("请求过于频繁，请稍后再试")
 	case http.StatusRequestTimeout:
 		return &apperr.Error{Status: fe.Code, Code: "request_timeout", Message: "请求超时，请重试"}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/lawcycle/lawcycle/apperr"
 	"github.com/lawcycle/lawcycle/service"
@@ -38,6 +39,7 @@ func requestID() fiber.Handler {
 		}
 		c.Locals(localRequestID, rid)
 		c.Set(headerRequestID, rid)
+		c.SetUserContext(service.WithRequestID(c.UserContext(), rid))
 		return c.Next()
 	}
 }
@@ -116,4 +118,20 @@ func statusOf(err error) int {
 		return fromFiber(fe).Status
 	}
 	return fiber.StatusInternalServerError
+}
+
+// loginLimiter bounds login attempts per client address; the per-username
+// lockout in the service holds across server replicas, this guards each
+// replica against one address trying many usernames.
+func loginLimiter(perMinute int) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        perMinute,
+		Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return c.IP()
+		},
+		LimitReached: func(*fiber.Ctx) error {
+			return apperr.TooManyRequests("登录请求过于频繁，请一分钟后再试")
+		},
+	})
 }

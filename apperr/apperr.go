@@ -19,6 +19,7 @@ const (
 	CodeConflict         = "conflict"
 	CodeTooLarge         = "payload_too_large"
 	CodeUnsupportedMedia = "unsupported_media_type"
+	CodeTooManyRequests  = "too_many_requests"
 	CodeUnavailable      = "service_unavailable"
 	CodeInternal         = "internal_error"
 )
@@ -106,4 +107,9 @@ func Field(index int, field, msg string) Detail {
 		d.Index = &i
 	}
 	return d
+}
+
+// TooManyRequests is a rate limit or a lockout.
+func TooManyRequests(msg string) *Error {
+	return newErr(http.StatusTooManyRequests, CodeTooManyRequests, msg, nil)
 }

@@ -17,7 +17,7 @@ func TestMigrationsMatchModels(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range []any{&models.Organisation{}, &models.User{}, &models.APIToken{},
-			&models.Cycle{}, &models.Participant{}, &models.Notice{}, &models.AuditEvent{}} {
+			&models.Cycle{}, &models.Participant{}, &models.Notice{}, &models.AuditEvent{}, &models.LoginFailure{}} {
 			stmt := &gorm.Statement{DB: db}
 			if err := stmt.Parse(m); err != nil {
 				t.Fatal(err)
