@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
@@ -21,11 +22,22 @@ const adminToken = "lc_test_admin_token_0123456789"
 
 func newClient(t *testing.T, db *gorm.DB) apitest.Client {
 	t.Helper()
+	return newClockedClient(t, db, nil, 0)
+}
+
+// newClockedClient is the admin's client on an app whose clock reads *now
+// (the wall clock when nil) and whose login limit is loginsPerMinute (the
+// default when 0).
+func newClockedClient(t *testing.T, db *gorm.DB, now *time.Time, loginsPerMinute int) apitest.Client {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := &service.Service{DB: db, Logger: log}
+	if now != nil {
+		svc.Now = func() time.Time { return *now }
+	}
 	_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
 	require.NoError(t, err)
-	app := api.New(api.Deps{Service: svc, DB: db, Logger: log})
+	app := api.New(api.Deps{Service: svc, DB: db, Logger: log, LoginsPerMinute: loginsPerMinute})
 	return apitest.Client{T: t, App: app, Token: adminToken}
 }
 

@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -10,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/api"
 	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
@@ -24,11 +21,7 @@ func TestLoginLockoutWorksAndLifts(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		svc := &service.Service{DB: db, Logger: log, Now: func() time.Time { return now }}
-		_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
-		require.NoError(t, err)
-		c := apitest.Client{T: t, App: api.New(api.Deps{Service: svc, DB: db, Logger: log, LoginsPerMinute: 1000}), Token: adminToken}
+		c := newClockedClient(t, db, &now, 1000)
 		seedOffice(t, c)
 		r := c.Do("POST", "/api/v1/users", map[string]any{"username": "alice", "password": "alice-password-1", "role": "reviewer", "org_code": "fzb"})
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
@@ -73,10 +66,7 @@ func TestLoginLockoutWorksAndLifts(t *testing.T) {
 // One address is limited to a number of login requests per minute.
 func TestLoginRateLimitPerAddress(t *testing.T) {
 	t.Parallel()
-	db := testdb.SQLite(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := &service.Service{DB: db, Logger: log}
-	c := apitest.Client{T: t, App: api.New(api.Deps{Service: svc, DB: db, Logger: log, LoginsPerMinute: 3})}
+	c := newClockedClient(t, testdb.SQLite(t), nil, 3).With("")
 	for i := range 3 {
 		r := c.Do("POST", "/api/v1/tokens", map[string]any{"username": "u" + string(rune('a'+i)), "password": "x"})
 		require.Equal(t, http.StatusUnauthorized, r.Status)

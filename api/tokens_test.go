@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -11,8 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/api"
-	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
@@ -32,11 +28,7 @@ func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		svc := &service.Service{DB: db, Logger: log, Now: func() time.Time { return now }}
-		_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
-		require.NoError(t, err)
-		c := apitest.Client{T: t, App: api.New(api.Deps{Service: svc, DB: db, Logger: log}), Token: adminToken}
+		c := newClockedClient(t, db, &now, 0)
 		seedOffice(t, c)
 		for _, u := range []string{"alice", "bob"} {
 			r := c.Do("POST", "/api/v1/users", map[string]any{"username": u, "password": u + "-password-1", "role": "reviewer", "org_code": "fzb"})
