@@ -1,0 +1,191 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/internal/testdb"
+	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/service"
+)
+
+// Actors of the matrix: every role, bound to the organisation that owns the
+// resources under test ("own") or to another office's ("other").
+const (
+	anon          = "anonymous"
+	platform      = "platform_admin"
+	adminOwn      = "admin/own"
+	adminOther    = "admin/other"
+	reviewerOwn   = "reviewer/own"
+	reviewerOther = "reviewer/other"
+	bureauOwn     = "bureau/own"
+	bureauOther   = "bureau/other"
+	viewer        = "viewer"
+)
+
+var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer}
+
+// healthyTemporal answers the readiness check; the matrix never starts a
+// workflow (launch is exercised on a cycle that is already open).
+type healthyTemporal struct{ client.Client }
+
+func (healthyTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
+	return &client.CheckHealthResponse{}, nil
+}
+
+// statuses gives the expected status per actor; "*" is everyone else.
+type statuses map[string]int
+
+func (s statuses) of(actor string) int {
+	if v, ok := s[actor]; ok {
+		return v
+	}
+	return s["*"]
+}
+
+var (
+	officeWrite = statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 422}
+	officeList  = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 200, reviewerOwn: 200, reviewerOther: 200}
+	officeRead  = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404}
+	everyone    = statuses{"*": 200}
+	anyLoggedIn = statuses{"*": 200, anon: 401}
+)
+
+type matrixCase struct {
+	method, route string // route as registered, e.g. /api/v1/cycles/:id
+	path          func(actor string) string
+	body          func(actor string) any
+	want          statuses
+}
+
+// TestAuthorizationMatrix asserts the exact status of every route for every
+// role, for resources of the actor's own office and of another. A route
+// registered without a case here fails the test.
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		svc := &service.Service{DB: db, Logger: log}
+		_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
+		require.NoError(t, err)
+		app := api.New(api.Deps{Service: svc, DB: db, Temporal: healthyTemporal{}, Logger: log, LoginsPerMinute: 10000})
+		root := apitest.Client{T: t, App: app, Token: adminToken}
+		seedOffice(t, root)
+
+		tokens := map[string]string{anon: "", platform: adminToken}
+		users := map[string][2]string{ // actor → role, org
+			adminOwn: {"admin", "fzb"}, adminOther: {"admin", "other"}, reviewerOwn: {"reviewer", "fzb"},
+			reviewerOther: {"reviewer", "other"}, bureauOwn: {"bureau", "rsj"}, bureauOther: {"bureau", "other-rsj"},
+			viewer: {"viewer", ""}, "victim": {"reviewer", "fzb"},
+		}
+		for actor, u := range users {
+			name := strings.NewReplacer("/", "-").Replace(actor)
+			r := root.Do("POST", "/api/v1/users", map[string]any{"username": name, "password": name + "-password", "role": u[0], "org_code": u[1]})
+			require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+			r = root.With("").Do("POST", "/api/v1/tokens", map[string]any{"username": name, "password": name + "-password"})
+			require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+			var tok struct{ Token string }
+			r.JSON(t, &tok)
+			tokens[actor] = tok.Token
+		}
+		var victimToken models.APIToken
+		require.NoError(t, db.Joins("JOIN users ON users.id = api_tokens.user_id").Where("users.username = ?", "victim").Take(&victimToken).Error)
+
+		// A cycle of the own office, already open with its notice, so that
+		// launch answers without Temporal.
+		r := root.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj", "scj"},
+			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		var cyc struct{ ID string }
+		r.JSON(t, &cyc)
+		var office models.Organisation
+		require.NoError(t, db.Take(&office, "code = ?", "fzb").Error)
+		require.NoError(t, db.Model(&models.Cycle{}).Where("id = ?", cyc.ID).Update("status", models.CycleOpen).Error)
+		require.NoError(t, db.Create(&models.Notice{CycleID: cyc.ID, OfficeID: office.ID, DocNo: "法治办〔2026〕9号", Title: "通知", Body: "正文",
+			SubmissionDue: time.Now(), PublicationDue: time.Now(), IssuedAt: time.Now()}).Error)
+
+		fixed := func(p string) func(string) string { return func(string) string { return p } }
+		slug := func(a string) string { return strings.NewReplacer("/", "-", "_", "-").Replace(a) }
+		cases := []matrixCase{
+			{"GET", "/healthz", fixed("/healthz"), nil, everyone},
+			{"GET", "/readyz", fixed("/readyz"), nil, everyone},
+			{"GET", "/metrics", fixed("/metrics"), nil, everyone},
+			{"GET", "/api/v1/openapi.json", fixed("/api/v1/openapi.json"), nil, everyone},
+			{"POST", "/api/v1/tokens", fixed("/api/v1/tokens"),
+				func(a string) any {
+					return map[string]any{"username": "nobody-" + slug(a), "password": "wrong-password"}
+				},
+				statuses{"*": 401}},
+			{"GET", "/api/v1/tokens", fixed("/api/v1/tokens"), nil, anyLoggedIn},
+			{"DELETE", "/api/v1/tokens/:id", fixed(fmt.Sprintf("/api/v1/tokens/%d", victimToken.ID)), nil,
+				statuses{"*": 404, anon: 401, platform: 204}},
+			{"POST", "/api/v1/orgs", fixed("/api/v1/orgs"),
+				func(a string) any {
+					return map[string]any{"code": "new-" + slug(a), "name": "新局", "kind": "bureau", "parent_code": "fzb"}
+				}, officeWrite},
+			{"GET", "/api/v1/orgs", fixed("/api/v1/orgs"), nil, officeList},
+			{"GET", "/api/v1/orgs/:code", fixed("/api/v1/orgs/rsj"), nil, officeRead},
+			{"POST", "/api/v1/users", fixed("/api/v1/users"),
+				func(a string) any {
+					return map[string]any{"username": "made-by-" + slug(a), "password": "long-enough-pw", "role": "reviewer", "org_code": "fzb"}
+				}, officeWrite},
+			{"POST", "/api/v1/cycles", fixed("/api/v1/cycles"),
+				func(string) any {
+					return map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},
+						"submission_due": "2027-03-01", "publication_due": "2027-03-31"}
+				}, officeWrite},
+			{"GET", "/api/v1/cycles", fixed("/api/v1/cycles"), nil, officeList},
+			{"GET", "/api/v1/cycles/:id", fixed("/api/v1/cycles/" + cyc.ID), nil, officeRead},
+			{"GET", "/api/v1/cycles/:id/notice", fixed("/api/v1/cycles/" + cyc.ID + "/notice"), nil, officeRead},
+			{"GET", "/api/v1/cycles/:id/bureaus", fixed("/api/v1/cycles/" + cyc.ID + "/bureaus"), nil, officeRead},
+			{"POST", "/api/v1/cycles/:id/launch", fixed("/api/v1/cycles/" + cyc.ID + "/launch"), nil,
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+		}
+
+		// Every registered route has a case, and every case a route.
+		registered := registeredRoutes(app)
+		covered := map[string]bool{}
+		for _, c := range cases {
+			covered[routeKey(c.method, c.route)] = true
+		}
+		var missing, stale []string
+		for k := range registered {
+			if !covered[k] {
+				missing = append(missing, k)
+			}
+		}
+		for k := range covered {
+			if !registered[k] {
+				stale = append(stale, k)
+			}
+		}
+		sort.Strings(missing)
+		sort.Strings(stale)
+		require.Empty(t, missing, "routes without an authorization case: add them to TestAuthorizationMatrix")
+		require.Empty(t, stale, "cases for routes that no longer exist")
+
+		for _, c := range cases {
+			for _, actor := range actors {
+				var body any
+				if c.body != nil {
+					body = c.body(actor)
+				}
+				r := root.With(tokens[actor]).Do(c.method, c.path(actor), body)
+				require.Equal(t, c.want.of(actor), r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
+			}
+		}
+	})
+}
