@@ -45,7 +45,7 @@ func New(d Deps) *fiber.App {
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "lawcycle",
-		ErrorHandler:          errorHandler(d.Logger),
+		ErrorHandler:          errorHandler(d.Logger, newDenials(d.DB, d.Logger)),
 		BodyLimit:             bodyLimit,
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          120 * time.Second,

@@ -25,7 +25,7 @@ type errorPayload struct {
 // errorHandler renders every error in SPEC §7's shape. Internal errors are
 // logged with the request id and shown only as that id: no stack traces,
 // no SQL, no driver messages reach the client.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, denied *denials) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		rid := requestIDOf(c)
 		ae, ok := apperr.As(err)
@@ -39,6 +39,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 					Message: fmt.Sprintf("服务器内部错误（请求编号 %s）", rid)}
 			}
 		}
+		denied.record(c, ae)
 		details := ae.Details
 		if details == nil {
 			details = []apperr.Detail{}

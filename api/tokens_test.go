@@ -102,3 +102,34 @@ func TestAuthSchemeAndUnknownRoutes(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, c.With("").Do("GET", "/api/v1/no-such-route", nil).Status)
 	require.Equal(t, http.StatusOK, c.With("").Do("GET", "/api/v1/openapi.json", nil).Status)
 }
+
+// Refused requests are audited with who, what and from where.
+func TestRefusedRequestsAreAudited(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		c := newClient(t, db)
+		seedOffice(t, c)
+		r := c.Do("POST", "/api/v1/users", map[string]any{"username": "rita", "password": "rita-password-1", "role": "reviewer", "org_code": "fzb"})
+		require.Equal(t, http.StatusCreated, r.Status)
+		r = c.With("").Do("POST", "/api/v1/tokens", map[string]any{"username": "rita", "password": "rita-password-1"})
+		require.Equal(t, http.StatusCreated, r.Status)
+		var tok struct{ Token string }
+		r.JSON(t, &tok)
+
+		require.Equal(t, http.StatusUnauthorized, c.With("lc_guessed").Do("GET", "/api/v1/cycles", nil).Status)
+		require.Equal(t, http.StatusForbidden, c.With(tok.Token).Do("POST", "/api/v1/orgs", map[string]any{"code": "x"}).Status)
+
+		var events []models.AuditEvent
+		require.NoError(t, db.Where("action = ?", "access.denied").Order("seq").Find(&events).Error)
+		require.Len(t, events, 2)
+		require.Equal(t, "anonymous", events[0].ActorName)
+		require.Equal(t, "GET /api/v1/cycles", events[0].TargetID)
+		require.Contains(t, events[0].After, `"status":401`)
+		require.NotEmpty(t, events[0].RequestID)
+		require.Equal(t, "rita", events[1].ActorName)
+		require.Equal(t, "reviewer", events[1].ActorRole)
+		require.Equal(t, "fzb", events[1].OrgCode)
+		require.Equal(t, "POST /api/v1/orgs", events[1].TargetID)
+		require.Contains(t, events[1].After, `"status":403`)
+	})
+}
