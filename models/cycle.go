@@ -1,13 +1,17 @@
 package models
 
-import "time"
+import (
+	"time"
 
-// Cycle statuses (SPEC §3).
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// Cycle statuses (SPEC §3), as the workflow names them.
 const (
-	CycleDraft   = "draft"
-	CycleOpen    = "open"
-	CycleClosing = "closing"
-	CycleClosed  = "closed"
+	CycleDraft   = wire.CycleDraft
+	CycleOpen    = wire.CycleOpen
+	CycleClosing = wire.CycleClosing
+	CycleClosed  = wire.CycleClosed
 )
 
 // Cycle is one office × one report year. Due dates are instants: a

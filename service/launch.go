@@ -57,7 +57,9 @@ func (s *Service) Launch(ctx context.Context, p Principal, id string) (LaunchVie
 		ID:                       wire.CycleWorkflowID(id),
 		TaskQueue:                s.taskQueue(),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		// A launch whose workflow failed (the cycle is still a draft) may be
+		// retried; a completed cycle workflow is never started again.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 	}, wire.CycleWorkflow, wire.CycleInput{CycleID: id})
 	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,

@@ -66,3 +66,11 @@ type FanOutComplete struct {
 	CycleID string
 	Started int
 }
+
+// Cycle statuses (SPEC §3), shared by the workflow and the read model.
+const (
+	CycleDraft   = "draft"
+	CycleOpen    = "open"
+	CycleClosing = "closing"
+	CycleClosed  = "closed"
+)

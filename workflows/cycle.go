@@ -32,9 +32,9 @@ type cycle struct {
 // Closing and closing-time compilation arrive with the lifecycle work; for
 // now an open cycle stays open and its bureau workflows wait.
 func Cycle(ctx workflow.Context, in wire.CycleInput) error {
-	c := &cycle{id: in.CycleID, status: "draft", notice: in.Notice, fanOut: in.FanOut}
+	c := &cycle{id: in.CycleID, status: wire.CycleDraft, notice: in.Notice, fanOut: in.FanOut}
 	if c.notice != nil {
-		c.status = "open"
+		c.status = wire.CycleOpen
 	}
 	if err := c.setup(ctx); err != nil {
 		return err
@@ -46,7 +46,7 @@ func Cycle(ctx workflow.Context, in wire.CycleInput) error {
 		if err := workflow.ExecuteActivity(dbActivity(ctx), a.IssueNotice, c.id).Get(ctx, &notice); err != nil {
 			return fmt.Errorf("issue notice: %w", err)
 		}
-		c.notice, c.status = &notice, "open"
+		c.notice, c.status = &notice, wire.CycleOpen
 	}
 
 	// open: start the bureau workflows, one batch per run.
@@ -66,7 +66,7 @@ func Cycle(ctx workflow.Context, in wire.CycleInput) error {
 	}
 
 	// Wait for the cycle to close.
-	return workflow.Await(ctx, func() bool { return c.status == "closed" })
+	return workflow.Await(ctx, func() bool { return c.status == wire.CycleClosed })
 }
 
 func (c *cycle) setup(ctx workflow.Context) error {
