@@ -89,6 +89,9 @@ func New(d Deps) *fiber.App {
 	v1.Get("/tokens", auth, h.listTokens)
 	v1.Delete("/tokens/:id", auth, h.revokeToken)
 
+	v1.Get("/audit", with(office, h.listAudit)...)
+	v1.Get("/audit/export", with(office, h.exportAudit)...)
+
 	v1.Post("/orgs", with(office, h.createOrgs)...)
 	v1.Get("/orgs", with(officeRead, h.listOrgs)...)
 	v1.Get("/orgs/:code", with(officeRead, h.getOrg)...)

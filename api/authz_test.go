@@ -64,6 +64,15 @@ var (
 	anyLoggedIn = statuses{"*": 200, anon: 401}
 )
 
+// only keeps the listed actors' statuses and forbids everyone else logged in.
+func (s statuses) only(actors ...string) statuses {
+	out := statuses{"*": 403, anon: s.of(anon)}
+	for _, a := range actors {
+		out[a] = s.of(a)
+	}
+	return out
+}
+
 type matrixCase struct {
 	method, route string // route as registered, e.g. /api/v1/cycles/:id
 	path          func(actor string) string
@@ -132,6 +141,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/tokens", fixed("/api/v1/tokens"), nil, anyLoggedIn},
 			{"DELETE", "/api/v1/tokens/:id", fixed(fmt.Sprintf("/api/v1/tokens/%d", victimToken.ID)), nil,
 				statuses{"*": 404, anon: 401, platform: 204}},
+			{"GET", "/api/v1/audit", fixed("/api/v1/audit"), nil, officeList.only(platform, adminOwn, adminOther)},
+			{"GET", "/api/v1/audit/export", fixed("/api/v1/audit/export"), nil, officeList.only(platform, adminOwn, adminOther)},
 			{"POST", "/api/v1/orgs", fixed("/api/v1/orgs"),
 				func(a string) any {
 					return map[string]any{"code": "new-" + slug(a), "name": "新局", "kind": "bureau", "parent_code": "fzb"}
