@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -172,21 +171,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for _, c := range cases {
 			covered[routeKey(c.method, c.route)] = true
 		}
-		var missing, stale []string
-		for k := range registered {
-			if !covered[k] {
-				missing = append(missing, k)
-			}
-		}
-		for k := range covered {
-			if !registered[k] {
-				stale = append(stale, k)
-			}
-		}
-		sort.Strings(missing)
-		sort.Strings(stale)
-		require.Empty(t, missing, "routes without an authorization case: add them to TestAuthorizationMatrix")
-		require.Empty(t, stale, "cases for routes that no longer exist")
+		require.Empty(t, missingFrom(registered, covered), "routes without an authorization case: add them to TestAuthorizationMatrix")
+		require.Empty(t, missingFrom(covered, registered), "cases for routes that no longer exist")
 
 		for _, c := range cases {
 			for _, actor := range actors {

@@ -1,18 +1,15 @@
 package e2e
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	enumspb "go.temporal.io/api/enums/v1"
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
-	"github.com/lawcycle/lawcycle/wire"
 )
 
 // The first acceptance check, in-process: three bureaus, a cycle,
@@ -74,18 +71,7 @@ func TestLaunchBringsBureausToAwaitingSubmission(t *testing.T) {
 		require.Contains(t, notice.Body, "应于2027年3月31日前")
 		require.Contains(t, notice.Body, "fzb法治办")
 
-		// Workflows carry the SPEC's IDs and answer the state query.
-		ctx := context.Background()
-		for _, code := range codes {
-			desc, err := temporalClient.DescribeWorkflowExecution(ctx, wire.BureauWorkflowID(id, code), "")
-			require.NoError(t, err)
-			require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, desc.WorkflowExecutionInfo.Status)
-			v, err := temporalClient.QueryWorkflow(ctx, wire.BureauWorkflowID(id, code), "", wire.QueryState)
-			require.NoError(t, err)
-			var st wire.BureauState
-			require.NoError(t, v.Get(&st))
-			require.Equal(t, wire.StageAwaitingSubmission, st.Stage)
-		}
+		requireAwaitingSubmission(t, temporalClient, id, codes)
 
 		// A second launch is refused and starts nothing new.
 		r = s.api.Do("POST", "/api/v1/cycles/"+id+"/launch", nil)

@@ -71,18 +71,9 @@ func TestDevRestartKeepsCyclesAndWorkflows(t *testing.T) {
 	require.Equal(t, "open", v.Status)
 	require.Equal(t, int64(3), v.Progress["awaiting_submission"])
 	require.NotNil(t, v.Notice)
+	// The query needs a worker: it proves the restarted worker serves the old workflows.
+	requireAwaitingSubmission(t, tc, settled, codes)
 	ctx := context.Background()
-	for _, code := range codes {
-		desc, err := tc.DescribeWorkflowExecution(ctx, wire.BureauWorkflowID(settled, code), "")
-		require.NoError(t, err)
-		require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, desc.WorkflowExecutionInfo.Status)
-		// The query needs a worker: it proves the restarted worker serves the old workflow.
-		q, err := tc.QueryWorkflow(ctx, wire.BureauWorkflowID(settled, code), "", wire.QueryState)
-		require.NoError(t, err)
-		var st wire.BureauState
-		require.NoError(t, q.Get(&st))
-		require.Equal(t, wire.StageAwaitingSubmission, st.Stage)
-	}
 	waitFor(t, 2*time.Minute, "interrupted launch to finish after restart", func() bool {
 		return api.cycle(inflight).Progress["awaiting_submission"] == int64(len(many))
 	})

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"gorm.io/gorm"
 
@@ -17,6 +20,7 @@ import (
 	"github.com/lawcycle/lawcycle/api"
 	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/wire"
 	"github.com/lawcycle/lawcycle/workflows"
 )
 
@@ -100,5 +104,23 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 			t.Fatalf("timed out after %s waiting for %s", timeout, what)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// requireAwaitingSubmission checks that each bureau's workflow runs under
+// its SPEC ID and answers the state query (which needs a live worker) with
+// awaiting_submission.
+func requireAwaitingSubmission(t *testing.T, c client.Client, cycleID string, codes []string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, code := range codes {
+		desc, err := c.DescribeWorkflowExecution(ctx, wire.BureauWorkflowID(cycleID, code), "")
+		require.NoError(t, err)
+		require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, desc.WorkflowExecutionInfo.Status)
+		q, err := c.QueryWorkflow(ctx, wire.BureauWorkflowID(cycleID, code), "", wire.QueryState)
+		require.NoError(t, err)
+		var st wire.BureauState
+		require.NoError(t, q.Get(&st))
+		require.Equal(t, wire.StageAwaitingSubmission, st.Stage, code)
 	}
 }
