@@ -1,0 +1,266 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/internal/testdb"
+	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/web"
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// The actors of api/authz_test.go: every role, bound to the organisation
+// that owns the resources under test ("own") or to another office's.
+const (
+	anon          = "anonymous"
+	platform      = "platform_admin"
+	adminOwn      = "admin/own"
+	adminOther    = "admin/other"
+	reviewerOwn   = "reviewer/own"
+	reviewerOther = "reviewer/other"
+	bureauOwn     = "bureau/own"
+	bureauOther   = "bureau/other"
+	viewer        = "viewer"
+	viewerOther   = "viewer/ungranted"
+)
+
+var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer, viewerOther}
+
+// accounts are the actors' users: role and organisation.
+var accounts = map[string][2]string{
+	adminOwn: {"admin", "fzb"}, adminOther: {"admin", "other"}, reviewerOwn: {"reviewer", "fzb"},
+	reviewerOther: {"reviewer", "other"}, bureauOwn: {"bureau", "rsj"}, bureauOther: {"bureau", "other-rsj"},
+	viewer: {"viewer", ""}, viewerOther: {"viewer", ""},
+}
+
+func usernameOf(actor string) string {
+	if actor == platform {
+		return service.AdminUsername
+	}
+	return strings.NewReplacer("/", "-").Replace(actor)
+}
+
+// statuses gives the expected status per actor; "*" is everyone else.
+// A 303 is a redirect: to the login page unless the case says otherwise.
+type statuses map[string]int
+
+func (s statuses) of(actor string) int {
+	if v, ok := s[actor]; ok {
+		return v
+	}
+	return s["*"]
+}
+
+var (
+	everyone = statuses{"*": 200}
+	loggedIn = statuses{"*": 200, anon: 303}
+	// cyclePage: the office's staff and the viewers granted the cycle;
+	// bureaus are refused by role, as on the API's cycle routes.
+	cyclePage = statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404,
+		viewer: 200, viewerOther: 404}
+	// bureauPage: a bureau's own participation, seen by the bureau, its
+	// office and granted viewers; anyone else gets 404.
+	bureauPage = statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
+		reviewerOther: 404, bureauOwn: 200, bureauOther: 404, viewer: 200, viewerOther: 404}
+)
+
+type webCase struct {
+	method, route string // route as registered
+	path          string
+	// send posts the case's request; nil is a GET.
+	send func(b *browser, path string) page
+	want statuses
+	// to is where a 303 leads per actor, "*" for everyone else; the
+	// default is the login page.
+	to map[string]string
+	// fresh runs the case on a session of its own, which it may end.
+	fresh bool
+}
+
+// TestWebAuthorizationMatrix asserts the exact status of every web route
+// for every role, for resources of the actor's own office and of another,
+// through real sessions and CSRF tokens. A web route registered without a
+// case fails the test; api.TestAuthorizationMatrix covers the rest.
+func TestWebAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db, web.Config{})
+		e.seedOrgs(orgNames{})
+		for actor, acc := range accounts {
+			e.user(usernameOf(actor), acc[0], acc[1])
+		}
+		// An open cycle of the own office; its bureaus are not awaiting
+		// submission (no workflow runs here), so those allowed to submit
+		// get 409 and everyone else is refused first.
+		id := e.openCycle("2025年度法治政府建设情况报告", wire.StagePending, "rsj", "scj")
+		_, err := e.svc.GrantViewer(t.Context(), e.root, id, service.ViewerInput{Username: usernameOf(viewer)})
+		require.NoError(t, err)
+		e.seedSubmission(id, "rsj", "报表.xlsx", "rsj-staff", nil)
+		upload := e.filled(id, "rsj", "hrss", nil)
+
+		browsers := map[string]*browser{anon: e.browser()}
+		for _, actor := range actors[1:] {
+			if actor == platform {
+				b := e.browser()
+				require.Equal(t, http.StatusSeeOther, b.login(service.AdminUsername, adminPassword).Status)
+				browsers[actor] = b
+				continue
+			}
+			browsers[actor] = e.login(usernameOf(actor))
+		}
+		tokens := map[string]string{}
+		for actor, b := range browsers {
+			if actor != anon {
+				tokens[actor] = b.sessionToken()
+			}
+		}
+		session := func(actor string) *browser {
+			if actor == anon {
+				return e.browser()
+			}
+			if actor == platform {
+				b := e.browser()
+				require.Equal(t, http.StatusSeeOther, b.login(service.AdminUsername, adminPassword).Status)
+				return b
+			}
+			return e.login(usernameOf(actor))
+		}
+
+		bureauPath := "/cycles/" + id + "/bureaus/rsj"
+		cases := []webCase{
+			{method: "GET", route: "/static/style.css", path: "/static/style.css", want: everyone},
+			{method: "GET", route: "/login", path: "/login", want: statuses{"*": 303, anon: 200}, to: map[string]string{"*": "/"}},
+			{method: "POST", route: "/login", path: "/login",
+				send: func(b *browser, path string) page {
+					// A name per actor, so the lockout never answers instead.
+					return b.post(path, url.Values{"csrf_token": {b.loginToken()}, "username": {"nobody-" + actorOf(b, browsers)},
+						"password": {"wrong-password"}})
+				},
+				want: statuses{"*": 401}},
+			{method: "POST", route: "/logout", path: "/logout", fresh: true,
+				send: func(b *browser, path string) page {
+					tok := ""
+					if b.jar["lawcycle_session"] != nil {
+						tok = b.sessionToken()
+					}
+					return b.post(path, url.Values{"csrf_token": {tok}})
+				},
+				want: statuses{"*": 303}},
+			{method: "GET", route: "/", path: "/", want: statuses{"*": 200, anon: 303, bureauOwn: 303},
+				to: map[string]string{bureauOwn: bureauPath, anon: "/login"}},
+			{method: "GET", route: "/cycles/:id", path: "/cycles/" + id, want: cyclePage},
+			{method: "GET", route: "/cycles/:id/bureaus/:org", path: bureauPath, want: bureauPage},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/template", path: bureauPath + "/template", want: bureauPage},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/submissions", path: bureauPath + "/submissions",
+				send: func(b *browser, path string) page {
+					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}},
+						filePart{field: "file", name: "报表.xlsx", data: upload})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/checks", path: bureauPath + "/checks",
+				send: func(b *browser, path string) page {
+					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}},
+						filePart{field: "file", name: "报表.xlsx", data: upload})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
+					reviewerOther: 404, bureauOwn: 200, bureauOther: 404}},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version/file", path: bureauPath + "/submissions/1/file", want: bureauPage},
+		}
+
+		// Every registered web route has a case, and every case a route.
+		registered := webRoutes(e.app)
+		covered := map[string]bool{}
+		for _, c := range cases {
+			covered[c.method+" "+c.route] = true
+		}
+		require.Empty(t, missingFrom(registered, covered), "web routes without an authorization case: add them to TestWebAuthorizationMatrix")
+		require.Empty(t, missingFrom(covered, registered), "cases for web routes that no longer exist")
+
+		for _, c := range cases {
+			for _, actor := range actors {
+				b := browsers[actor]
+				if c.fresh {
+					b = session(actor)
+				}
+				var r page
+				if c.send != nil {
+					r = c.send(b, c.path)
+				} else {
+					r = b.get(c.path)
+				}
+				want := c.want.of(actor)
+				require.Equal(t, want, r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
+				if want == http.StatusSeeOther {
+					to := "/login"
+					if v, ok := c.to[actor]; ok {
+						to = v
+					} else if v, ok := c.to["*"]; ok {
+						to = v
+					}
+					require.True(t, r.Location == to || strings.HasPrefix(r.Location, to+"?"),
+						"%s %s as %s redirected to %q, want %q", c.method, c.route, actor, r.Location, to)
+				}
+			}
+		}
+	})
+}
+
+// actorOf names the actor b belongs to.
+func actorOf(b *browser, browsers map[string]*browser) string {
+	for actor, other := range browsers {
+		if other == b {
+			return usernameOf(actor)
+		}
+	}
+	return "unknown"
+}
+
+// tokenOf is the CSRF token of the session b belongs to.
+func tokenOf(tokens map[string]string, b *browser, browsers map[string]*browser) string {
+	for actor, other := range browsers {
+		if other == b {
+			return tokens[actor]
+		}
+	}
+	return ""
+}
+
+var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)\??`)
+
+// webRoutes lists the routes the web UI registers: every route outside the
+// JSON API and the operational endpoints, except middleware and the HEAD
+// twins Fiber adds for each GET.
+func webRoutes(app *fiber.App) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == fiber.MethodHead || r.Method == "USE" {
+			continue
+		}
+		if r.Path == "/api/v1" || strings.HasPrefix(r.Path, "/api/v1/") || slices.Contains([]string{"/healthz", "/readyz", "/metrics"}, r.Path) {
+			continue
+		}
+		out[r.Method+" "+r.Path] = true
+	}
+	return out
+}
+
+// missingFrom lists, sorted, the keys of a that b lacks.
+func missingFrom(a, b map[string]bool) []string {
+	var out []string
+	for k := range a {
+		if !b[k] {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,297 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lawcycle/lawcycle/apperr"
+	"github.com/lawcycle/lawcycle/excelreturn"
+	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// Upload limits, the API's: the return and the report in one form.
+var (
+	maxReturnSize = excelreturn.DefaultLimits().MaxFileSize
+	uploadLimit   = int(maxReturnSize + filestore.MaxReportSize + 1<<20)
+)
+
+// boardPageSize bounds one page of the bureau board.
+const boardPageSize = 200
+
+// stageCount is a stage with the number of bureaus in it.
+type stageCount struct {
+	Key   string
+	Label string
+	Count int64
+}
+
+func stageCounts(progress map[string]int64) []stageCount {
+	out := make([]stageCount, len(wire.Stages))
+	for i, st := range wire.Stages {
+		out[i] = stageCount{Key: string(st), Label: st.Label(), Count: progress[string(st)]}
+	}
+	return out
+}
+
+type cycleRow struct {
+	service.CycleView
+	Stages []stageCount
+}
+
+type dashboardPage struct {
+	Bureau     bool
+	Workspaces []service.Workspace
+	Cycles     []cycleRow
+	Stages     []stageCount
+}
+
+// dashboard lists the cycles the user may see with their progress per
+// stage; a bureau user sees its own workspaces instead, and goes straight
+// to the only one when there is one.
+func (u *ui) dashboard(c *fiber.Ctx, v *visit) error {
+	ctx := c.UserContext()
+	if v.p.Role == models.RoleBureau {
+		ws, err := u.svc.OwnWorkspaces(ctx, v.p)
+		if err != nil {
+			return err
+		}
+		if len(ws) == 1 {
+			return c.Redirect(workspacePath(ws[0].CycleID, ws[0].OrgCode), http.StatusSeeOther)
+		}
+		return u.render(c, http.StatusOK, "dashboard", v, "本单位报送任务", dashboardPage{Bureau: true, Workspaces: ws})
+	}
+	cycles, err := u.svc.ListCycles(ctx, v.p)
+	if err != nil {
+		return err
+	}
+	page := dashboardPage{Stages: stageCounts(nil)}
+	for _, cv := range cycles {
+		page.Cycles = append(page.Cycles, cycleRow{CycleView: cv, Stages: stageCounts(cv.Progress)})
+	}
+	return u.render(c, http.StatusOK, "dashboard", v, "年度报告周期", page)
+}
+
+type cyclePage struct {
+	Cycle   service.CycleView
+	Stages  []stageCount
+	Filter  string
+	Bureaus []service.BureauRow
+	// Next is the org code to continue after; empty on the last page.
+	Next string
+}
+
+// cycleBoard is the bureau board of one cycle: every bureau with its
+// stage, a page at a time, optionally of one stage.
+func (u *ui) cycleBoard(c *fiber.Ctx, v *visit) error {
+	ctx := c.UserContext()
+	id := c.Params("id")
+	cyc, err := u.svc.GetCycle(ctx, v.p, id)
+	if err != nil {
+		return err
+	}
+	filter := c.Query("stage")
+	rows, err := u.svc.ListBureaus(ctx, v.p, id, service.BureauFilter{Stage: filter, After: c.Query("after"), Limit: boardPageSize + 1})
+	if err != nil {
+		return err
+	}
+	page := cyclePage{Cycle: cyc, Stages: stageCounts(cyc.Progress), Filter: filter, Bureaus: rows}
+	if len(rows) > boardPageSize {
+		page.Bureaus = rows[:boardPageSize]
+		page.Next = page.Bureaus[boardPageSize-1].OrgCode
+	}
+	return u.render(c, http.StatusOK, "cycle", v, cyc.Title, page)
+}
+
+// refusal is an upload the service refused, shown on the workspace.
+type refusal struct {
+	Message string
+	Details []apperr.Detail
+}
+
+type workspacePage struct {
+	W        service.Workspace
+	Versions []service.SubmissionView
+	// Awaiting: the bureau may upload now.
+	Awaiting bool
+	// Board: the user may open the cycle's bureau board.
+	Board bool
+	// Submitted is the version just created, shown after the redirect.
+	Submitted *service.SubmissionView
+	Refusal   *refusal
+}
+
+func (u *ui) workspace(c *fiber.Ctx, v *visit) error {
+	return u.renderWorkspace(c, v, http.StatusOK, nil)
+}
+
+func (u *ui) renderWorkspace(c *fiber.Ctx, v *visit, status int, ref *refusal) error {
+	ctx := c.UserContext()
+	id, org := c.Params("id"), c.Params("org")
+	w, err := u.svc.GetWorkspace(ctx, v.p, id, org)
+	if err != nil {
+		return err
+	}
+	versions, err := u.svc.ListSubmissions(ctx, v.p, id, org)
+	if err != nil {
+		return err
+	}
+	page := workspacePage{
+		W: w, Versions: versions, Refusal: ref,
+		Awaiting: w.CanSubmit && w.CycleStatus == models.CycleOpen && wire.Stage(w.Stage) == wire.StageAwaitingSubmission,
+		Board:    v.p.Role != models.RoleBureau,
+	}
+	if n, err := strconv.Atoi(c.Query("submitted")); err == nil && ref == nil {
+		for i := range versions {
+			if versions[i].Version == n {
+				page.Submitted = &versions[i]
+			}
+		}
+	}
+	return u.render(c, status, "workspace", v, w.OrgName, page)
+}
+
+func (u *ui) template(c *fiber.Ctx, v *visit) error {
+	f, err := u.svc.Template(c.UserContext(), v.p, c.Params("id"), c.Params("org"))
+	if err != nil {
+		return err
+	}
+	return sendFile(c, f, service.ContentTypeXLSX)
+}
+
+// upload submits the return (and the optional report) through the service.
+// An accepted one redirects to the workspace showing the new version; a
+// refused one shows the workspace again with every error (sheet, cell,
+// indicator, message) and the refusal's status.
+func (u *ui) upload(c *fiber.Ctx, v *visit) error {
+	id, org := c.Params("id"), c.Params("org")
+	file, err := formFile(c, "file", maxReturnSize)
+	if err != nil {
+		return err
+	}
+	report, err := formFile(c, "report", filestore.MaxReportSize)
+	if err != nil {
+		return err
+	}
+	if file == nil {
+		// The service answers a missing file after checking who may
+		// upload here, so outsiders still get 404 and reviewers 403.
+		file = &service.Upload{}
+	}
+	out, err := u.svc.Submit(c.UserContext(), v.p, id, org, *file, report)
+	if err != nil {
+		ae, ok := apperr.As(err)
+		if !ok || ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden || ae.Status == http.StatusNotFound {
+			return err
+		}
+		return u.renderWorkspace(c, v, ae.Status, &refusal{Message: ae.Message, Details: ae.Details})
+	}
+	return c.Redirect(fmt.Sprintf("%s?submitted=%d", workspacePath(id, org), out.Version), http.StatusSeeOther)
+}
+
+// check validates a return without submitting it and answers the
+// bureau's own workbook with every error and warning marked, as the API's
+// checks route does with ?format=xlsx. A file that cannot be annotated
+// (not a workbook at all) has its problems listed on the workspace.
+func (u *ui) check(c *fiber.Ctx, v *visit) error {
+	id, org := c.Params("id"), c.Params("org")
+	file, err := formFile(c, "file", maxReturnSize)
+	if err != nil {
+		return err
+	}
+	if file == nil {
+		file = &service.Upload{}
+	}
+	_, res, err := u.svc.Check(c.UserContext(), v.p, id, org, *file)
+	if err != nil {
+		ae, ok := apperr.As(err)
+		if !ok || ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden || ae.Status == http.StatusNotFound {
+			return err
+		}
+		return u.renderWorkspace(c, v, ae.Status, &refusal{Message: ae.Message, Details: ae.Details})
+	}
+	f, err := service.Annotated(*file, res)
+	if err != nil {
+		if len(res.Errors) == 0 {
+			return err
+		}
+		ref := &refusal{Message: fmt.Sprintf("报表未通过校验：共 %d 处错误", len(res.Errors))}
+		for _, is := range res.Errors {
+			ref.Details = append(ref.Details, apperr.Detail{Code: is.Code, Sheet: is.Sheet, Cell: is.Cell, Indicator: is.Indicator, Message: is.Message})
+		}
+		return u.renderWorkspace(c, v, http.StatusUnprocessableEntity, ref)
+	}
+	return sendFile(c, f, service.ContentTypeXLSX)
+}
+
+func (u *ui) submissionFile(c *fiber.Ctx, v *visit) error {
+	n, err := strconv.Atoi(c.Params("version"))
+	if err != nil || n < 1 {
+		return apperr.Invalid(fmt.Sprintf("版本号“%s”无效，应为从 1 开始的整数", c.Params("version")))
+	}
+	f, ct, err := u.svc.SubmissionFile(c.UserContext(), v.p, c.Params("id"), c.Params("org"), n, "file")
+	if err != nil {
+		return err
+	}
+	return sendFile(c, f, ct)
+}
+
+func workspacePath(cycleID, org string) string {
+	return "/cycles/" + url.PathEscape(cycleID) + "/bureaus/" + url.PathEscape(org)
+}
+
+// formFile reads one file of the upload form; nil when the field is
+// absent or, as browsers send an empty file input, has no name and no
+// bytes.
+func formFile(c *fiber.Ctx, field string, limit int64) (*service.Upload, error) {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		return nil, nil
+	}
+	fh, err := c.FormFile(field)
+	if err != nil || (fh.Filename == "" && fh.Size == 0) {
+		return nil, nil
+	}
+	what := "报表"
+	if field == "report" {
+		what = "报告"
+	}
+	if fh.Size > limit {
+		return nil, apperr.TooLarge(fmt.Sprintf("上传的%s为 %.1f MB，超过 %d MB 的上限", what, float64(fh.Size)/(1<<20), limit>>20))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("open upload: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	return &service.Upload{Name: strings.Clone(fh.Filename), Data: data}, nil
+}
+
+// sendFile answers a download; the name is encoded per RFC 6266 so Chinese
+// names survive every browser, with an ASCII fallback.
+func sendFile(c *fiber.Ctx, f service.TemplateFile, contentType string) error {
+	noStore(c)
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="download%s"; filename*=UTF-8''%s`,
+		extension(f.Name), url.PathEscape(f.Name)))
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.Send(f.Data)
+}
+
+func extension(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && len(name)-i <= 6 && !strings.ContainsAny(name[i:], "\"\\/ ;\r\n") {
+		return name[i:]
+	}
+	return ""
+}
