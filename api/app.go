@@ -3,6 +3,7 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/web"
 )
 
 // Deps are what the API needs.
@@ -28,15 +30,18 @@ type Deps struct {
 	// LoginsPerMinute limits POST /api/v1/tokens per client address;
 	// 0 means DefaultLoginsPerMinute.
 	LoginsPerMinute int
+	// Web serves the browser UI (package web) beside the API; nil serves
+	// the API only.
+	Web *web.Config
 }
 
 // DefaultLoginsPerMinute is generous for people behind one office NAT and
 // still far too slow for guessing passwords.
 const DefaultLoginsPerMinute = 30
 
-// bodyLimit caps request bodies. JSON bodies are small; a cycle with
-// 20,000 bureau codes is the largest legitimate one (about 400 KB).
-const bodyLimit = 4 << 20
+// jsonBodyLimit caps JSON bodies: a cycle with 20,000 bureau codes is the
+// largest legitimate one (about 400 KB). Upload routes allow more.
+const jsonBodyLimit = 4 << 20
 
 // New builds the Fiber app with every route.
 func New(d Deps) *fiber.App {
@@ -44,9 +49,11 @@ func New(d Deps) *fiber.App {
 		d.Registry = prometheus.NewRegistry()
 	}
 	app := fiber.New(fiber.Config{
-		AppName:               "lawcycle",
-		ErrorHandler:          errorHandler(d.Logger, newDenials(d.DB, d.Logger)),
-		BodyLimit:             bodyLimit,
+		AppName:      "lawcycle",
+		ErrorHandler: errorHandler(d.Logger, newDenials(d.DB, d.Logger)),
+		// The server-wide cap is the largest route's; every route then
+		// applies its own (maxBody), small unless it takes uploads.
+		BodyLimit:             uploadLimit,
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -74,7 +81,7 @@ func New(d Deps) *fiber.App {
 	v1 := app.Group("/api/v1")
 	// Public routes: the only ones reachable without a token.
 	v1.Get("/openapi.json", h.openAPI)
-	v1.Post("/tokens", loginLimiter(d.LoginsPerMinute), h.createToken)
+	v1.Post("/tokens", maxBody(jsonBodyLimit), loginLimiter(d.LoginsPerMinute), h.createToken)
 
 	// Every other route authenticates first, then checks the role. The
 	// check is attached per route, not to the /api/v1 prefix, so a public
@@ -82,12 +89,17 @@ func New(d Deps) *fiber.App {
 	auth := authenticate(d.Service)
 	office := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin)}
 	officeRead := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer)}
+	// Every route states its body limit: JSON routes small, upload routes
+	// large enough for a return and its report.
+	limited := func(limit int, guard []fiber.Handler, h fiber.Handler) []fiber.Handler {
+		return append(append([]fiber.Handler{maxBody(limit)}, guard...), h)
+	}
 	with := func(guard []fiber.Handler, h fiber.Handler) []fiber.Handler {
-		return append(append([]fiber.Handler{}, guard...), h)
+		return limited(jsonBodyLimit, guard, h)
 	}
 
-	v1.Get("/tokens", auth, h.listTokens)
-	v1.Delete("/tokens/:id", auth, h.revokeToken)
+	v1.Get("/tokens", with([]fiber.Handler{auth}, h.listTokens)...)
+	v1.Delete("/tokens/:id", with([]fiber.Handler{auth}, h.revokeToken)...)
 
 	v1.Get("/audit", with(office, h.listAudit)...)
 	v1.Get("/audit/export", with(office, h.exportAudit)...)
@@ -97,12 +109,43 @@ func New(d Deps) *fiber.App {
 	v1.Get("/orgs/:code", with(officeRead, h.getOrg)...)
 	v1.Post("/users", with(office, h.createUser)...)
 
+	v1.Get("/catalogues", with(officeRead, h.listCatalogues)...)
+	v1.Get("/catalogues/:part/:version", with(officeRead, h.getCatalogue)...)
+	v1.Post("/catalogues", with(office, h.uploadCatalogue)...)
+
 	v1.Post("/cycles", with(office, h.createCycle)...)
-	v1.Get("/cycles", with(officeRead, h.listCycles)...)
-	v1.Get("/cycles/:id", with(officeRead, h.getCycle)...)
-	v1.Get("/cycles/:id/notice", with(officeRead, h.getNotice)...)
-	v1.Get("/cycles/:id/bureaus", with(officeRead, h.listBureaus)...)
+	// Cycle reads are also open to viewers; the service shows them only
+	// the cycles they were granted.
+	cycleRead := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleViewer)}
+	v1.Get("/cycles", with(cycleRead, h.listCycles)...)
+	v1.Get("/cycles/:id", with(cycleRead, h.getCycle)...)
+	v1.Get("/cycles/:id/notice", with(cycleRead, h.getNotice)...)
+	v1.Get("/cycles/:id/bureaus", with(cycleRead, h.listBureaus)...)
+	v1.Post("/cycles/:id/viewers", with(office, h.grantViewer)...)
+	v1.Get("/cycles/:id/viewers", with(office, h.listViewers)...)
+	v1.Delete("/cycles/:id/viewers/:username", with(office, h.revokeViewer)...)
 	v1.Post("/cycles/:id/launch", with(office, h.launchCycle)...)
+
+	// Per-bureau routes: the bureau itself and its office. Which of them
+	// may do what, and for which organisation, is decided in the service.
+	participant := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau)}
+	participantRead := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau, models.RoleViewer)}
+	bureau := "/cycles/:id/bureaus/:org"
+	v1.Get(bureau+"/template", with(participantRead, h.downloadTemplate)...)
+	v1.Post(bureau+"/submissions", limited(uploadLimit, participant, h.submitReturn)...)
+	v1.Post(bureau+"/checks", limited(uploadLimit, participant, h.checkReturn)...)
+	v1.Get(bureau+"/submissions", with(participantRead, h.listSubmissions)...)
+	v1.Get(bureau+"/submissions/:version", with(participantRead, h.getSubmission)...)
+	v1.Get(bureau+"/submissions/:version/file", with(participantRead, h.submissionFile("file"))...)
+	v1.Get(bureau+"/submissions/:version/report", with(participantRead, h.submissionFile("report"))...)
+	v1.Get(bureau+"/submissions/:version/annotated", with(participantRead, h.annotatedSubmission)...)
+
+	// The web UI's pages; its routes are outside /api/v1.
+	if d.Web != nil {
+		if err := web.Register(app, web.Deps{Service: d.Service, DB: d.DB, Logger: d.Logger, Config: *d.Web}); err != nil {
+			panic(fmt.Sprintf("register web UI: %v", err))
+		}
+	}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app

@@ -33,9 +33,10 @@ const (
 	bureauOwn     = "bureau/own"
 	bureauOther   = "bureau/other"
 	viewer        = "viewer"
+	viewerOther   = "viewer/ungranted"
 )
 
-var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer}
+var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer, viewerOther}
 
 // healthyTemporal answers the readiness check; the matrix never starts a
 // workflow (launch is exercised on a cycle that is already open).
@@ -61,6 +62,17 @@ var (
 	officeRead  = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404}
 	everyone    = statuses{"*": 200}
 	anyLoggedIn = statuses{"*": 200, anon: 401}
+	// bureauRead: a bureau's own participation, seen by the bureau and
+	// its office; another office's staff and other bureaus get 404.
+	bureauRead = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
+		reviewerOther: 404, bureauOwn: 200, bureauOther: 404, viewer: 200, viewerOther: 404}
+	// cycleRead: the office's staff and the viewers granted the cycle.
+	cycleRead = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404,
+		viewer: 200, viewerOther: 404}
+	cycleList = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 200, reviewerOwn: 200, reviewerOther: 200,
+		viewer: 200, viewerOther: 200}
+	// viewerAdmin: managing a cycle's viewers is for its office's admins.
+	viewerAdmin = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404}
 )
 
 // only keeps the listed actors' statuses and forbids everyone else logged in.
@@ -97,7 +109,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		users := map[string][2]string{ // actor → role, org
 			adminOwn: {"admin", "fzb"}, adminOther: {"admin", "other"}, reviewerOwn: {"reviewer", "fzb"},
 			reviewerOther: {"reviewer", "other"}, bureauOwn: {"bureau", "rsj"}, bureauOther: {"bureau", "other-rsj"},
-			viewer: {"viewer", ""}, "victim": {"reviewer", "fzb"},
+			viewer: {"viewer", ""}, viewerOther: {"viewer", ""}, "victim": {"reviewer", "fzb"},
+		}
+		for _, a := range actors {
+			users["grantee/"+a] = [2]string{"viewer", ""}
 		}
 		for actor, u := range users {
 			name := strings.NewReplacer("/", "-").Replace(actor)
@@ -124,6 +139,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		require.NoError(t, db.Model(&models.Cycle{}).Where("id = ?", cyc.ID).Update("status", models.CycleOpen).Error)
 		require.NoError(t, db.Create(&models.Notice{CycleID: cyc.ID, OfficeID: office.ID, DocNo: "法治办〔2026〕9号", Title: "通知", Body: "正文",
 			SubmissionDue: time.Now(), PublicationDue: time.Now(), IssuedAt: time.Now()}).Error)
+
+		r = root.Do("POST", "/api/v1/cycles/"+cyc.ID+"/viewers", map[string]any{"username": "viewer"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		sub := seedSubmission(t, svc, db, cyc.ID, "rsj")
+		bureauPath := "/api/v1/cycles/" + cyc.ID + "/bureaus/rsj"
 
 		fixed := func(p string) func(string) string { return func(string) string { return p } }
 		slug := func(a string) string { return strings.NewReplacer("/", "-", "_", "-").Replace(a) }
@@ -152,17 +172,47 @@ func TestAuthorizationMatrix(t *testing.T) {
 				func(a string) any {
 					return map[string]any{"username": "made-by-" + slug(a), "password": "long-enough-pw", "role": "reviewer", "org_code": "fzb"}
 				}, officeWrite},
+			{"GET", "/api/v1/catalogues", fixed("/api/v1/catalogues"), nil, officeList},
+			{"GET", "/api/v1/catalogues/:part/:version", fixed("/api/v1/catalogues/general/2025.1"), nil, officeList},
+			// Office admins upload parts for their own office's cycles, so
+			// another office's admin may upload too (for its own office).
+			{"POST", "/api/v1/catalogues", fixed("/api/v1/catalogues"),
+				func(a string) any { return yamlBody(sectorYAML("sector_" + strings.ReplaceAll(slug(a), "-", "_"))) },
+				statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 201}},
 			{"POST", "/api/v1/cycles", fixed("/api/v1/cycles"),
 				func(string) any {
 					return map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},
 						"submission_due": "2027-03-01", "publication_due": "2027-03-31"}
 				}, officeWrite},
-			{"GET", "/api/v1/cycles", fixed("/api/v1/cycles"), nil, officeList},
-			{"GET", "/api/v1/cycles/:id", fixed("/api/v1/cycles/" + cyc.ID), nil, officeRead},
-			{"GET", "/api/v1/cycles/:id/notice", fixed("/api/v1/cycles/" + cyc.ID + "/notice"), nil, officeRead},
-			{"GET", "/api/v1/cycles/:id/bureaus", fixed("/api/v1/cycles/" + cyc.ID + "/bureaus"), nil, officeRead},
+			{"GET", "/api/v1/cycles", fixed("/api/v1/cycles"), nil, cycleList},
+			{"GET", "/api/v1/cycles/:id", fixed("/api/v1/cycles/" + cyc.ID), nil, cycleRead},
+			{"GET", "/api/v1/cycles/:id/notice", fixed("/api/v1/cycles/" + cyc.ID + "/notice"), nil, cycleRead},
+			{"GET", "/api/v1/cycles/:id/bureaus", fixed("/api/v1/cycles/" + cyc.ID + "/bureaus"), nil, cycleRead},
+			{"POST", "/api/v1/cycles/:id/viewers", fixed("/api/v1/cycles/" + cyc.ID + "/viewers"),
+				func(a string) any { return map[string]any{"username": strings.ReplaceAll("grantee/"+a, "/", "-")} },
+				statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 404}},
+			{"GET", "/api/v1/cycles/:id/viewers", fixed("/api/v1/cycles/" + cyc.ID + "/viewers"), nil, viewerAdmin},
+			// Revokes what the case above granted.
+			{"DELETE", "/api/v1/cycles/:id/viewers/:username", func(a string) string {
+				return "/api/v1/cycles/" + cyc.ID + "/viewers/" + strings.ReplaceAll("grantee/"+a, "/", "-")
+			}, nil, statuses{"*": 403, anon: 401, platform: 204, adminOwn: 204, adminOther: 404}},
 			{"POST", "/api/v1/cycles/:id/launch", fixed("/api/v1/cycles/" + cyc.ID + "/launch"), nil,
 				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/template", fixed(bureauPath + "/template"), nil, bureauRead},
+			// The bureau is not awaiting submission (no workflow runs here),
+			// so those allowed to submit get 409 and everyone else is
+			// refused before the stage is looked at.
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/submissions", fixed(bureauPath + "/submissions"),
+				func(string) any { return apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: sub.file}} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/checks", fixed(bureauPath + "/checks"),
+				func(string) any { return apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: sub.file}} },
+				bureauRead.only(platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther)},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions", fixed(bureauPath + "/submissions"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version", fixed(bureauPath + "/submissions/1"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/file", fixed(bureauPath + "/submissions/1/file"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/report", fixed(bureauPath + "/submissions/1/report"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/annotated", fixed(bureauPath + "/submissions/1/annotated"), nil, bureauRead},
 		}
 
 		// Every registered route has a case, and every case a route.
@@ -180,7 +230,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if c.body != nil {
 					body = c.body(actor)
 				}
-				r := root.With(tokens[actor]).Do(c.method, c.path(actor), body)
+				var r apitest.Response
+				switch b := body.(type) {
+				case apitest.Multipart:
+					r = root.With(tokens[actor]).Upload(c.method, c.path(actor), b)
+				case yamlBody:
+					r = root.With(tokens[actor]).Send(c.method, c.path(actor), "application/yaml", []byte(b))
+				default:
+					r = root.With(tokens[actor]).Do(c.method, c.path(actor), body)
+				}
 				require.Equal(t, c.want.of(actor), r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
 			}
 		}

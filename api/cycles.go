@@ -83,3 +83,30 @@ func parseLimit(raw string) (int, error) {
 	}
 	return n, nil
 }
+
+func (h *handlers) grantViewer(c *fiber.Ctx) error {
+	var in service.ViewerInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.GrantViewer(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *handlers) listViewers(c *fiber.Ctx) error {
+	out, err := h.svc.ListViewers(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *handlers) revokeViewer(c *fiber.Ctx) error {
+	if err := h.svc.RevokeViewer(c.UserContext(), principal(c), c.Params("id"), c.Params("username")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

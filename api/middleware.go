@@ -135,3 +135,19 @@ func loginLimiter(perMinute int) fiber.Handler {
 		},
 	})
 }
+
+// maxBody refuses a body larger than limit with 413 and a Chinese message.
+// The server-wide cap (fiber.Config.BodyLimit) stops anything larger than
+// the largest route allows before it is read.
+func maxBody(limit int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		n := c.Request().Header.ContentLength()
+		if n < 0 {
+			n = len(c.Body())
+		}
+		if n > limit {
+			return apperr.TooLarge(fmt.Sprintf("请求体为 %.1f MB，超过本接口 %.1f MB 的上限", float64(n)/(1<<20), float64(limit)/(1<<20)))
+		}
+		return c.Next()
+	}
+}

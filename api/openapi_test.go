@@ -98,18 +98,27 @@ func routeKey(method, path string) string {
 	return method + " " + fiberParam.ReplaceAllString(path, "{$1}")
 }
 
-// registeredRoutes lists the operations api.New serves: every route except
-// middleware (app.Use, group handlers, the not-found catch-all) and the
-// HEAD twins Fiber adds for each GET.
+// registeredRoutes lists the operations api.New serves under /api/v1 and
+// the operational endpoints: every route except middleware (app.Use, group
+// handlers, the not-found catch-all), the HEAD twins Fiber adds for each
+// GET, and the web UI's pages (package web), which have their own
+// authorization matrix.
 func registeredRoutes(app *fiber.App) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range app.GetRoutes(true) {
-		if r.Method == fiber.MethodHead || r.Method == "USE" {
+		if r.Method == fiber.MethodHead || r.Method == "USE" || !isAPIRoute(r.Path) {
 			continue
 		}
 		out[routeKey(r.Method, r.Path)] = true
 	}
 	return out
+}
+
+// isAPIRoute reports whether a route belongs to the JSON API and the
+// operational endpoints rather than to the web UI.
+func isAPIRoute(path string) bool {
+	return path == "/api/v1" || strings.HasPrefix(path, "/api/v1/") ||
+		path == "/healthz" || path == "/readyz" || path == "/metrics"
 }
 
 // missingFrom lists, sorted, the keys of a that b lacks.

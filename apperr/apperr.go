@@ -27,6 +27,7 @@ const (
 // Detail points at one offending part of the input. Index is the position
 // in an array body; Sheet/Cell/Indicator locate a cell of an Excel return.
 type Detail struct {
+	Code      string `json:"code,omitempty"`
 	Index     *int   `json:"index,omitempty"`
 	Field     string `json:"field,omitempty"`
 	Sheet     string `json:"sheet,omitempty"`

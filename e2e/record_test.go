@@ -11,7 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/lawcycle/lawcycle/catalogue"
+	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/histstat"
+	"github.com/lawcycle/lawcycle/internal/returntest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -41,6 +44,18 @@ func TestRecordReplayFixtures(t *testing.T) {
 	waitFor(t, 30*time.Second, "fan-out recorded", func() bool { return s.cycle(id).FannedOutAt != nil })
 	waitFor(t, 30*time.Second, "bureaus settled", func() bool { return s.cycle(id).Progress["awaiting_submission"] == 3 })
 
+	// One bureau submits a valid return (the office on its behalf).
+	submitted := codes[1]
+	path := "/api/v1/cycles/" + id + "/bureaus/" + submitted
+	r = s.api.Do("GET", path+"/template", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	cat, err := catalogue.Builtin().ComposeFor("")
+	require.NoError(t, err)
+	filled, err := returntest.Fill(r.Body, returntest.Filled{Values: returntest.Plausible(cat), Info: returntest.Info})
+	require.NoError(t, err)
+	r = s.api.Upload("POST", path+"/submissions", apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: filled}})
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+
 	ctx := context.Background()
 	write := func(name, workflowID, runID string) {
 		h, err := histstat.History(ctx, temporalClient, workflowID, runID)
@@ -56,4 +71,5 @@ func TestRecordReplayFixtures(t *testing.T) {
 	write("cycle-launch-batch", wire.CycleWorkflowID(id), runs[0].RunID)
 	write("cycle-open-waiting", wire.CycleWorkflowID(id), runs[1].RunID)
 	write("bureau-awaiting-submission", wire.BureauWorkflowID(id, codes[0]), "")
+	write("bureau-submitted", wire.BureauWorkflowID(id, submitted), "")
 }

@@ -28,6 +28,10 @@ type Cycle struct {
 	// when the notice is issued.
 	DocNo       string `gorm:"size:64;not null;default:''"`
 	NoticeExtra string `gorm:"type:text;not null;default:''"`
+	// Catalogues pins the catalogue parts the cycle uses, e.g.
+	// "general@2025.1+hrss@2025.1": a bureau's return uses the general part
+	// and the part of its sector, at these versions, for the whole cycle.
+	Catalogues  string `gorm:"size:500;not null;default:''"`
 	CreatedByID *uint
 	LaunchedAt  *time.Time
 	// FannedOutAt is set when every bureau workflow of the launch has started.

@@ -28,6 +28,10 @@ func migrations() []*gormigrate.Migration {
 		migration0003,
 		migration0004,
 		migration0005,
+		migration0006,
+		migration0007,
+		migration0008,
+		migration0009,
 	}
 }
 

@@ -17,7 +17,8 @@ func TestMigrationsMatchModels(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range []any{&models.Organisation{}, &models.User{}, &models.APIToken{},
-			&models.Cycle{}, &models.Participant{}, &models.Notice{}, &models.AuditEvent{}, &models.LoginFailure{}} {
+			&models.Cycle{}, &models.Participant{}, &models.Notice{}, &models.AuditEvent{}, &models.LoginFailure{},
+			&models.Blob{}, &models.Submission{}, &models.CataloguePart{}, &models.CycleViewer{}, &models.WebSession{}} {
 			stmt := &gorm.Statement{DB: db}
 			if err := stmt.Parse(m); err != nil {
 				t.Fatal(err)

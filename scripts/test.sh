@@ -39,7 +39,20 @@ ensure_postgres() {
 	fi
 }
 
+# Office tools for the Excel round-trip tests: a second xlsx library
+# (openpyxl) and LibreOffice, both from Debian. Tests refuse to skip them.
+ensure_office_tools() {
+	if [[ ! -x /usr/bin/libreoffice ]] || ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+		log "installing python3-openpyxl and LibreOffice Calc"
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			python3-openpyxl libreoffice-calc-nogui >/dev/null
+	fi
+}
+
 ensure_postgres
+ensure_office_tools
+export LAWCYCLE_REQUIRE_OFFICE_TOOLS=1
 export LAWCYCLE_TEST_POSTGRES_URL="${LAWCYCLE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
 export LAWCYCLE_TEST_REQUIRE_POSTGRES=1
 
@@ -55,6 +68,11 @@ go tool workflowcheck ./...
 
 log "unit and database tests (race detector)"
 go test -race -count=1 -timeout 20m $SHORT $(go list ./... | grep -v '/e2e$')
+
+log "fuzzing the return reader (bounded)"
+for target in $(go test -list '^Fuzz' ./excelreturn/ | grep '^Fuzz'); do
+	go test -run '^$' -fuzz "^${target}\$" -fuzztime "${LAWCYCLE_FUZZTIME:-20s}" ./excelreturn/
+done
 
 log "end-to-end tests (embedded Temporal, SQLite and PostgreSQL)"
 go test -count=1 -timeout 40m $SHORT ./e2e/

@@ -58,6 +58,8 @@ type CycleView struct {
 	CreatedAt      time.Time        `json:"created_at"`
 	LaunchedAt     *time.Time       `json:"launched_at,omitempty"`
 	FannedOutAt    *time.Time       `json:"fanned_out_at,omitempty"`
+	// Catalogues are the catalogue parts the cycle pins, e.g. general@2025.1.
+	Catalogues []string `json:"catalogues"`
 }
 
 // CreateCycle validates the input and stores a draft cycle with its
@@ -73,6 +75,9 @@ func (s *Service) CreateCycle(ctx context.Context, p Principal, in CycleInput) (
 			return err
 		}
 		cycle.CreatedByID = &p.UserID
+		if cycle.Catalogues, err = s.pinCatalogues(tx, cycle.OfficeID); err != nil {
+			return err
+		}
 		if err := tx.Create(&cycle).Error; err != nil {
 			return fmt.Errorf("create cycle: %w", err)
 		}
@@ -92,6 +97,7 @@ func (s *Service) CreateCycle(ctx context.Context, p Principal, in CycleInput) (
 			After: map[string]any{
 				"year": cycle.Year, "title": cycle.Title, "office_code": strings.TrimSpace(in.OfficeCode),
 				"bureaus": len(bureaus), "submission_due": cycle.SubmissionDue, "publication_due": cycle.PublicationDue,
+				"catalogues": cycle.Catalogues,
 			},
 		})
 	})
@@ -292,7 +298,7 @@ func (s *Service) GetCycle(ctx context.Context, p Principal, id string) (CycleVi
 		OfficeCode: office.Code, OfficeName: office.Name,
 		SubmissionDue: chinatime.In(cycle.SubmissionDue), PublicationDue: chinatime.In(cycle.PublicationDue),
 		DocNo: cycle.DocNo, CreatedAt: chinatime.In(cycle.CreatedAt), LaunchedAt: inChina(cycle.LaunchedAt), FannedOutAt: inChina(cycle.FannedOutAt),
-		Progress: emptyProgress(),
+		Progress: emptyProgress(), Catalogues: splitPins(cycle.Catalogues),
 	}
 	var counts []struct {
 		Stage string
@@ -349,10 +355,18 @@ func (s *Service) ListCycles(ctx context.Context, p Principal) ([]CycleView, err
 		Order("c.created_at DESC").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cycles: %w", err)
 	}
+	visible := func(r models.Cycle) bool { return scope.contains(r.OfficeID) }
+	if p.Role == models.RoleViewer {
+		granted, err := viewerCycles(tx, p)
+		if err != nil {
+			return nil, err
+		}
+		visible = func(r models.Cycle) bool { return granted[r.ID] }
+	}
 	out := []CycleView{}
 	index := map[string]int{}
 	for _, r := range rows {
-		if !scope.contains(r.OfficeID) {
+		if !visible(r.Cycle) {
 			continue
 		}
 		index[r.ID] = len(out)
@@ -360,7 +374,7 @@ func (s *Service) ListCycles(ctx context.Context, p Principal) ([]CycleView, err
 			ID: r.ID, Year: r.Year, Title: r.Title, Status: r.Status, OfficeCode: r.OfficeCode, OfficeName: r.OfficeName,
 			SubmissionDue: chinatime.In(r.SubmissionDue), PublicationDue: chinatime.In(r.PublicationDue),
 			DocNo: r.DocNo, CreatedAt: chinatime.In(r.CreatedAt), LaunchedAt: inChina(r.LaunchedAt), FannedOutAt: inChina(r.FannedOutAt),
-			Progress: emptyProgress(),
+			Progress: emptyProgress(), Catalogues: splitPins(r.Catalogues),
 		})
 	}
 	var counts []struct {
@@ -398,13 +412,24 @@ func (s *Service) loadCycle(tx *gorm.DB, p Principal, id string) (models.Cycle, 
 	} else if err != nil {
 		return cycle, models.Organisation{}, fmt.Errorf("load cycle: %w", err)
 	}
-	scope, err := s.scope(tx, p)
-	if err != nil {
-		return cycle, models.Organisation{}, err
-	}
-	// A cycle outside the caller's offices does not exist for them.
-	if !scope.contains(cycle.OfficeID) {
-		return cycle, models.Organisation{}, notFound
+	// A cycle outside the caller's offices, or not granted to a viewer,
+	// does not exist for them.
+	if p.Role == models.RoleViewer {
+		granted, err := isViewerOf(tx, p, id)
+		if err != nil {
+			return cycle, models.Organisation{}, err
+		}
+		if !granted {
+			return cycle, models.Organisation{}, notFound
+		}
+	} else {
+		scope, err := s.scope(tx, p)
+		if err != nil {
+			return cycle, models.Organisation{}, err
+		}
+		if !scope.contains(cycle.OfficeID) {
+			return cycle, models.Organisation{}, notFound
+		}
 	}
 	var office models.Organisation
 	if err := tx.Take(&office, cycle.OfficeID).Error; err != nil {

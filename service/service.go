@@ -5,6 +5,7 @@ package service
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -26,6 +27,9 @@ type Service struct {
 	TaskQueue string
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
+	// parts caches uploaded catalogue parts parsed from their stored YAML,
+	// by SHA-256: rows never change, so an entry never goes stale.
+	parts sync.Map
 }
 
 func (s *Service) taskQueue() string {

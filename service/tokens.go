@@ -58,34 +58,8 @@ func (s *Service) CreateToken(ctx context.Context, req TokenRequest) (TokenView,
 	if req.ExpiresInDays < 0 || time.Duration(req.ExpiresInDays)*24*time.Hour > maxTokenTTL {
 		return TokenView{}, apperr.Validation("令牌有效期应在1至366天之间", apperr.Field(-1, "expires_in_days", "有效期超出范围"))
 	}
-	username := strings.TrimSpace(req.Username)
-	if username == "" || utf8.RuneCountInString(username) > 64 {
-		return TokenView{}, errBadCredentials
-	}
-	if err := s.lockedOut(ctx, username); err != nil {
-		return TokenView{}, err
-	}
-	var user models.User
-	err := s.DB.WithContext(ctx).Take(&user, "username = ?", username).Error
-	ok := false
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		_, _ = argon2id.ComparePasswordAndHash(req.Password, dummyHash)
-	case err != nil:
-		return TokenView{}, fmt.Errorf("look up user: %w", err)
-	default:
-		if ok, err = argon2id.ComparePasswordAndHash(req.Password, user.PasswordHash); err != nil {
-			return TokenView{}, fmt.Errorf("compare password: %w", err)
-		}
-		ok = ok && !user.Disabled
-	}
-	if !ok {
-		if err := s.recordLoginFailure(ctx, username); err != nil {
-			return TokenView{}, err
-		}
-		return TokenView{}, errBadCredentials
-	}
-	if err := s.clearLoginFailures(ctx, username); err != nil {
+	user, err := s.checkCredentials(ctx, req.Username, req.Password)
+	if err != nil {
 		return TokenView{}, err
 	}
 	ttl := DefaultTokenTTL

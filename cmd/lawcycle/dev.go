@@ -21,7 +21,7 @@ func newDevCommand(cfg *config.Config) *cobra.Command {
 	var temporalPort int
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "everything in one process: embedded Temporal, database, worker and API",
+		Short: "everything in one process: embedded Temporal, database, worker, API and web UI",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDev(cmd.Context(), cfg, temporalPort, cmd.OutOrStdout())
 		},
@@ -102,12 +102,13 @@ func printBanner(out io.Writer, cfg *config.Config, httpAddr net.Addr, temporalA
 	base := httpURL(httpAddr)
 	dataDir, _ := filepath.Abs(cfg.DataDir)
 	fmt.Fprintf(out, "\nlawcycle 开发模式已启动 / lawcycle dev is running\n")
+	fmt.Fprintf(out, "  网页界面:    %s/\n", base)
 	fmt.Fprintf(out, "  API:         %s/api/v1   (OpenAPI: %s/api/v1/openapi.json)\n", base, base)
 	fmt.Fprintf(out, "  健康检查:    %s/readyz\n", base)
 	fmt.Fprintf(out, "  Temporal:    %s (namespace %s)\n", temporalAddr, cfg.TemporalNamespace)
 	fmt.Fprintf(out, "  数据库:      %s\n", target.Display)
 	fmt.Fprintf(out, "  数据目录:    %s\n", dataDir)
-	fmt.Fprintf(out, "\n登录 / Log in:\n")
+	fmt.Fprintf(out, "\n登录 / Log in（浏览器打开 %s/ ）:\n", base)
 	switch {
 	case boot.GeneratedPassword != "":
 		fmt.Fprintf(out, "  用户名 admin，初始密码 %s （仅显示这一次 / shown once）\n", boot.GeneratedPassword)

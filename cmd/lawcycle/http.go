@@ -13,6 +13,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/api"
 	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/web"
 )
 
 // listenHTTP binds the address first, so the banner can show the real
@@ -27,7 +28,8 @@ func listenHTTP(addr string) (net.Listener, error) {
 
 // serveHTTP serves until ctx ends, then drains in-flight requests.
 func serveHTTP(ctx context.Context, ln net.Listener, svc *service.Service, db *gorm.DB, c client.Client, log *slog.Logger) error {
-	app := api.New(api.Deps{Service: svc, DB: db, Temporal: c, Logger: log, Registry: prometheus.NewRegistry()})
+	app := api.New(api.Deps{Service: svc, DB: db, Temporal: c, Logger: log, Registry: prometheus.NewRegistry(),
+		Web: &web.Config{InsecureCookies: plainHTTPHost(ln.Addr())}})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {
@@ -53,4 +55,17 @@ func httpURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(tcp.Port)))
+}
+
+// plainHTTPHost reports whether the server listens on one specific host
+// other than loopback: lawcycle serves plain http, so browsers reaching it
+// there would drop Secure cookies. Listening on every address (the
+// default ":8080", as behind a TLS-terminating proxy) or on loopback keeps
+// cookies Secure; browsers accept those from http://localhost.
+func plainHTTPHost(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	return !tcp.IP.IsUnspecified() && !tcp.IP.IsLoopback()
 }

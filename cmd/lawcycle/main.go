@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,7 +20,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRootCommand().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "lawcycle:", err)
+		if !errors.Is(err, errReturnInvalid) {
+			fmt.Fprintln(os.Stderr, "lawcycle:", err)
+		}
 		os.Exit(1)
 	}
 }
@@ -42,6 +45,8 @@ func newRootCommand() *cobra.Command {
 		newMigrateCommand(&cfg),
 		newTemporalCommand(&cfg),
 		newAuditCommand(&cfg),
+		newTemplateCommand(),
+		newCheckCommand(),
 	)
 	return root
 }

@@ -10,7 +10,7 @@ import (
 func newServerCommand(cfg *config.Config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "server",
-		Short: "HTTP API only, against TEMPORAL_ADDRESS and DATABASE_URL (scale horizontally)",
+		Short: "HTTP API and web UI, against TEMPORAL_ADDRESS and DATABASE_URL (scale horizontally)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			log, err := newLogger(cfg)

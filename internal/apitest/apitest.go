@@ -41,9 +41,13 @@ type ErrorBody struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 		Details []struct {
-			Index   *int   `json:"index"`
-			Field   string `json:"field"`
-			Message string `json:"message"`
+			Code      string `json:"code"`
+			Index     *int   `json:"index"`
+			Field     string `json:"field"`
+			Sheet     string `json:"sheet"`
+			Cell      string `json:"cell"`
+			Indicator string `json:"indicator"`
+			Message   string `json:"message"`
 		} `json:"details"`
 		RequestID string `json:"request_id"`
 	} `json:"error"`
