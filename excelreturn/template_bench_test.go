@@ -76,10 +76,20 @@ func tplBenchCells(b testing.TB, data []byte) []tplBenchSheet {
 	return sheets
 }
 
-// tplBareWrite writes the cells with a bare StreamWriter per sheet.
+// tplBareWrite writes the cells with a bare StreamWriter per sheet, with
+// excelize's default compression.
 func tplBareWrite(w io.Writer, sheets []tplBenchSheet) error {
+	return tplBareWriteZip(w, sheets, false)
+}
+
+// tplBareWriteZip is tplBareWrite, optionally compressing as the template
+// does (excelreturn.FastZip), to separate layout cost from compression.
+func tplBareWriteZip(w io.Writer, sheets []tplBenchSheet, fast bool) error {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
+	if fast {
+		f.SetZipWriter(excelreturn.FastZip)
+	}
 	for i, s := range sheets {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", s.name); err != nil {
