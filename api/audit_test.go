@@ -65,8 +65,17 @@ func TestAuditReadAndExport(t *testing.T) {
 		}
 		// What an anonymous caller types as a username lands in the log.
 		require.Equal(t, http.StatusUnauthorized, root.With("").Do("POST", "/api/v1/tokens", map[string]any{"username": "=cmd|calc", "password": "x"}).Status)
-		require.Equal(t, []string{"own-new"}, created(list(own, "")))
-		require.Equal(t, []string{"other-new"}, created(list(other, "")))
+		// Each office sees what its own people did and what anyone (here the
+		// platform admin who set the offices up) did to its organisations.
+		require.Equal(t, []string{"fzb", "rsj", "scj", "own-new"}, created(list(own, "")))
+		require.Equal(t, []string{"other", "other-rsj", "other-new"}, created(list(other, "")))
+		r = root.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},
+			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		var cyc struct{ ID string }
+		r.JSON(t, &cyc)
+		require.Len(t, list(own, "?action=cycle.created&target_id="+cyc.ID), 1, "the platform admin's cycle for this office")
+		require.Empty(t, list(other, "?action=cycle.created"), "another office's cycle")
 		all := list(root, "?action=org.created")
 		require.Equal(t, []string{"fzb", "rsj", "scj", "other", "other-rsj", "own-new", "other-new"}, created(all))
 

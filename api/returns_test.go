@@ -1,16 +1,25 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/api"
 
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
 )
@@ -64,4 +73,56 @@ sections:
         required: true
         help: 本年度办理的测试案件数。
 `
+}
+
+// A bureau's template shows, beside each indicator, the value it reported
+// in the same office's cycle of the previous year.
+func TestTemplateShowsLastYearsValues(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		svc := &service.Service{DB: db, Logger: log}
+		_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
+		require.NoError(t, err)
+		root := apitest.Client{T: t, App: api.New(api.Deps{Service: svc, DB: db, Logger: log}), Token: adminToken}
+		seedOffice(t, root)
+		create := func(year int) string {
+			r := root.Do("POST", "/api/v1/cycles", map[string]any{"year": year, "office_code": "fzb", "bureau_codes": []string{"rsj"},
+				"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+			require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+			var c struct{ ID string }
+			r.JSON(t, &c)
+			return c.ID
+		}
+		last := create(2024)
+		seedSubmission(t, svc, db, last, "rsj")
+		// The seeded version has no values; store one that has.
+		require.NoError(t, db.Create(&models.Submission{
+			CycleID: last, OrgCode: "rsj", Version: 2, Round: 2, FileSHA: "x", FileName: "报表.xlsx", ReturnSHA: "y",
+			Catalogue: "general@2025.1", Values: `{"review_cases":{"number":"12"},"penalty_fines":{"number":"23.66465"}}`,
+			Explanations: "{}", Info: "{}", Problems: "[]", Plans: "[]", Warnings: "[]", SubmittedBy: "rsj", SubmittedAt: time.Now(),
+		}).Error)
+		this := create(2025)
+
+		r := root.Do("GET", "/api/v1/cycles/"+this+"/bureaus/rsj/template", nil)
+		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+		wb, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		require.NoError(t, err)
+		defer wb.Close()
+		rows, err := wb.GetRows(excelreturn.SheetIndicators, excelize.Options{RawCellValue: true})
+		require.NoError(t, err)
+		lastYear := map[string]string{}
+		for _, row := range rows {
+			if len(row) >= 8 {
+				lastYear[row[7]] = row[4]
+			}
+		}
+		require.Equal(t, "12", lastYear["review_cases"])
+		require.Equal(t, "23.66465", lastYear["penalty_fines"])
+		require.Empty(t, lastYear["litigation_cases"], "not reported last year")
+
+		// The previous year's own template has no reference values.
+		r = root.Do("GET", "/api/v1/cycles/"+last+"/bureaus/rsj/template", nil)
+		require.Equal(t, http.StatusOK, r.Status)
+	})
 }

@@ -41,8 +41,8 @@ type AuditFilter struct {
 const MaxAuditPage = 1000
 
 // ListAudit returns events in sequence order. A platform admin sees every
-// event; an office admin those of actors in the office's subtree (and the
-// system's changes to it).
+// event; an office admin those of actors in the office's subtree and
+// everyone's events about its organisations, cycles and submissions.
 func (s *Service) ListAudit(ctx context.Context, p Principal, f AuditFilter) ([]AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > MaxAuditPage {
 		return nil, apperr.Invalid(fmt.Sprintf("limit 应为 1 至 %d 之间的整数", MaxAuditPage), apperr.Field(-1, "limit", "取值无效"))
@@ -69,11 +69,20 @@ func (s *Service) eachAudit(ctx context.Context, p Principal, f AuditFilter, fn 
 	tx := s.DB.WithContext(ctx)
 	q := tx.Model(&models.AuditEvent{})
 	if !p.IsPlatformAdmin() {
-		codes, err := s.scopeCodes(tx, p)
+		codes, ids, err := s.scopeCodes(tx, p)
 		if err != nil {
 			return err
 		}
-		q = q.Where("org_code IN ?", codes)
+		// An office's events are those of its own people, and those of
+		// anyone else (a platform admin, the system) about its
+		// organisations, their users, its cycles and their submissions.
+		cycles := tx.Model(&models.Cycle{}).Select("id").Where("office_id IN ?", ids)
+		users := tx.Model(&models.User{}).Select("username").Where("org_id IN ?", ids)
+		q = q.Where(tx.Where("org_code IN ?", codes).
+			Or("target_type = ? AND target_id IN ?", "organisation", codes).
+			Or("target_type = ? AND target_id IN (?)", "user", users).
+			Or("target_type = ? AND target_id IN (?)", "cycle", cycles).
+			Or("target_type = ? AND EXISTS (SELECT 1 FROM cycles c WHERE c.office_id IN ? AND audit_events.target_id LIKE c.id || '/%')", "submission", ids))
 	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
@@ -104,11 +113,12 @@ func (s *Service) eachAudit(ctx context.Context, p Principal, f AuditFilter, fn 
 	}
 }
 
-// scopeCodes lists the codes of the organisations the principal may see.
-func (s *Service) scopeCodes(tx *gorm.DB, p Principal) ([]string, error) {
+// scopeCodes lists the codes and ids of the organisations the principal
+// may see.
+func (s *Service) scopeCodes(tx *gorm.DB, p Principal) ([]string, []uint, error) {
 	scope, err := s.scope(tx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]uint, 0, len(scope.ids))
 	for id := range scope.ids {
@@ -118,11 +128,11 @@ func (s *Service) scopeCodes(tx *gorm.DB, p Principal) ([]string, error) {
 	for start := 0; start < len(ids); start += 1000 {
 		var part []string
 		if err := tx.Model(&models.Organisation{}).Where("id IN ?", ids[start:min(start+1000, len(ids))]).Pluck("code", &part).Error; err != nil {
-			return nil, fmt.Errorf("load organisation codes: %w", err)
+			return nil, nil, fmt.Errorf("load organisation codes: %w", err)
 		}
 		codes = append(codes, part...)
 	}
-	return codes, nil
+	return codes, ids, nil
 }
 
 func auditEntry(ev models.AuditEvent) AuditEntry {
