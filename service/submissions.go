@@ -377,3 +377,52 @@ func submissionView(sub models.Submission, full bool) (SubmissionView, error) {
 	}
 	return v, nil
 }
+
+// ValueRow is one indicator of a stored version, as a reviewer reads it.
+type ValueRow struct {
+	Section     string
+	Key         string
+	Name        string
+	Unit        string
+	Value       string // formatted for people; empty when left blank
+	Explanation string
+}
+
+// SubmissionDetail returns one version with its values in catalogue order,
+// named and formatted with the catalogue the version was filled against.
+func (s *Service) SubmissionDetail(ctx context.Context, p Principal, id, org string, version int) (SubmissionView, []ValueRow, error) {
+	tx := s.DB.WithContext(ctx)
+	sub, err := s.loadSubmission(tx, p, id, org, version)
+	if err != nil {
+		return SubmissionView{}, nil, err
+	}
+	v, err := submissionView(sub, true)
+	if err != nil {
+		return v, nil, err
+	}
+	var cycle models.Cycle
+	if err := tx.Take(&cycle, "id = ?", id).Error; err != nil {
+		return v, nil, fmt.Errorf("load cycle: %w", err)
+	}
+	reg, err := s.registry(tx, &cycle.OfficeID)
+	if err != nil {
+		return v, nil, err
+	}
+	cat, err := reg.ComposeLabel(sub.Catalogue)
+	if err != nil {
+		return v, nil, fmt.Errorf("catalogue %q of v%d: %w", sub.Catalogue, version, err)
+	}
+	names := map[string]string{}
+	for _, sec := range cat.Sections {
+		names[sec.Key] = sec.Name
+	}
+	rows := make([]ValueRow, 0, len(cat.Indicators()))
+	for _, ind := range cat.Indicators() {
+		row := ValueRow{Section: names[ind.Section], Key: ind.Key, Name: ind.Name, Unit: ind.Unit, Explanation: v.Explanations[ind.Key]}
+		if val, ok := v.Values[ind.Key]; ok {
+			row.Value = catalogue.FormatValue(ind, val)
+		}
+		rows = append(rows, row)
+	}
+	return v, rows, nil
+}

@@ -173,6 +173,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 				},
 				want: statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
 					reviewerOther: 404, bureauOwn: 200, bureauOther: 404}},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version", path: bureauPath + "/submissions/1", want: bureauPage},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version/file", path: bureauPath + "/submissions/1/file", want: bureauPage},
 		}
 

@@ -192,7 +192,7 @@ func (e *env) seedSubmission(cycleID, org, fileName, by string, warnings []excel
 	require.NoError(e.t, err)
 	require.NoError(e.t, e.db.Create(&models.Submission{
 		CycleID: cycleID, OrgCode: org, Version: 1, Round: 1, FileSHA: fileSHA, FileName: fileName, ReturnSHA: returnSHA,
-		Catalogue: "general", Values: "{}", Explanations: "{}", Info: "{}", Problems: "[]", Plans: "[]",
+		Catalogue: "general@2025.1+hrss@2025.1", Values: "{}", Explanations: "{}", Info: "{}", Problems: "[]", Plans: "[]",
 		Warnings: string(w), WarningCount: len(warnings), SubmittedBy: by, SubmittedAt: e.clock.Now(),
 	}).Error)
 }

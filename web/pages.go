@@ -295,3 +295,32 @@ func extension(name string) string {
 	}
 	return ""
 }
+
+// versionPage shows one stored version: its values as the reviewer reads
+// them, the 存在问题 rows that will become rectification items, and the
+// 下一年度安排.
+type versionPage struct {
+	W      service.Workspace
+	V      service.SubmissionView
+	Values []service.ValueRow
+	Board  bool
+}
+
+func (u *ui) version(c *fiber.Ctx, v *visit) error {
+	n, err := strconv.Atoi(c.Params("version"))
+	if err != nil || n < 1 {
+		return apperr.Invalid(fmt.Sprintf("版本号“%s”无效，应为从 1 开始的整数", c.Params("version")))
+	}
+	ctx := c.UserContext()
+	id, org := c.Params("id"), c.Params("org")
+	w, err := u.svc.GetWorkspace(ctx, v.p, id, org)
+	if err != nil {
+		return err
+	}
+	sub, rows, err := u.svc.SubmissionDetail(ctx, v.p, id, org, n)
+	if err != nil {
+		return err
+	}
+	page := versionPage{W: w, V: sub, Values: rows, Board: v.p.Role != models.RoleBureau}
+	return u.render(c, http.StatusOK, "version", v, fmt.Sprintf("%s 第%d版", w.OrgName, n), page)
+}

@@ -107,6 +107,7 @@ func Register(app *fiber.App, d Deps) error {
 	app.Get(ws+"/template", r(u.page(participantRead, u.template)))
 	app.Post(ws+"/submissions", u.maxBody(uploadLimit), r(u.page(participant, u.upload)))
 	app.Post(ws+"/checks", u.maxBody(uploadLimit), r(u.page(participant, u.check)))
+	app.Get(ws+"/submissions/:version", r(u.page(participantRead, u.version)))
 	app.Get(ws+"/submissions/:version/file", r(u.page(participantRead, u.submissionFile)))
 
 	app.Use(u.notFound)

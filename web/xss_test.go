@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -118,11 +119,18 @@ func TestPayloadsAreStoredVerbatimAndRenderedEscaped(t *testing.T) {
 		require.NotContains(t, cd, "<")
 		require.Equal(t, 2, strings.Count(cd, `"`), "only the fallback name is quoted: %s", cd)
 
-		// A stored warning whose message carries payloads.
+		// A stored version whose warning, 说明, 存在问题 and 下一年度安排
+		// carry payloads.
 		message := "说明：" + all
+		explanation := "系结转案件" + all
+		problem := "执法人员培训不足" + all
+		plan := "开展全员培训" + all
 		require.NoError(t, db.Create(&models.Submission{
 			CycleID: id, OrgCode: "rsj", Version: 2, Round: 1, FileSHA: sub.FileSHA, FileName: "v2.xlsx", ReturnSHA: sub.ReturnSHA,
-			Catalogue: "general", Values: "{}", Explanations: "{}", Info: "{}", Problems: "[]", Plans: "[]",
+			Catalogue: "general@2025.1+hrss@2025.1", Values: "{}", Info: "{}",
+			Explanations: mustJSON(t, map[string]string{key: explanation}),
+			Problems:     mustJSON(t, []excelreturn.Problem{{Row: 3, Description: problem, Cause: all, Measures: all, Department: all, Person: all, Due: "2025-12-31", Category: "限期整改"}}),
+			Plans:        mustJSON(t, []excelreturn.Plan{{Row: 3, Task: plan, Measures: all, Department: all}}),
 			Warnings:     mustJSON(t, []excelreturn.Issue{{Sheet: excelreturn.SheetIndicators, Cell: "D7", Indicator: key, IndicatorName: rsjName, Message: message}}),
 			WarningCount: 1, SubmittedBy: userName, SubmittedAt: e.clock.Now(),
 		}).Error)
@@ -144,6 +152,16 @@ func TestPayloadsAreStoredVerbatimAndRenderedEscaped(t *testing.T) {
 		r = office.get(ws)
 		requireEscaped(t, r, "office workspace", message, fileName, userName, rsjName)
 		require.Contains(t, r.Body, tmplAction, "template syntax in data is shown as text, never run")
+		var v2 models.Submission
+		require.NoError(t, db.Take(&v2, "cycle_id = ? AND org_code = ? AND version = 2", id, "rsj").Error)
+		var stored2 []excelreturn.Problem
+		require.NoError(t, json.Unmarshal([]byte(v2.Problems), &stored2))
+		require.Equal(t, problem, stored2[0].Description, "problem description stored verbatim")
+		for _, who := range []*browser{office, b} {
+			r = who.get(ws + "/submissions/2")
+			require.Equal(t, http.StatusOK, r.Status, r.Body)
+			requireEscaped(t, r, "version page", problem, plan, explanation, message, rsjName, title, userName)
+		}
 
 		// Payloads in the login form's echo and its next field.
 		r = e.browser().login(userName, "wrong-password")
