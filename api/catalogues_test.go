@@ -78,3 +78,22 @@ func TestCatalogueUpload(t *testing.T) {
 		require.Error(t, db.Model(&models.CataloguePart{}).Where("part_id = ?", "water").Update("name", "x").Error)
 	})
 }
+
+// An office admin naming an office that does not exist gets a 422 naming
+// the field, not an error from walking an organisation that is not there.
+func TestCycleForUnknownOfficeByOfficeAdmin(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		root := newClient(t, db)
+		seedOffice(t, root)
+		own := loginAs(t, root, "fzb-admin2", "admin", "fzb")
+		r := own.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "nosuch", "bureau_codes": []string{"rsj"},
+			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+		require.Equal(t, http.StatusUnprocessableEntity, r.Status, string(r.Body))
+		require.Contains(t, string(r.Body), "nosuch")
+		r = own.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "other", "bureau_codes": []string{"other-rsj"},
+			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+		require.Equal(t, http.StatusUnprocessableEntity, r.Status, string(r.Body))
+		require.Contains(t, string(r.Body), "不在您的管辖范围内")
+	})
+}

@@ -166,11 +166,14 @@ func (s *Service) validateCycle(tx *gorm.DB, p Principal, in CycleInput) (models
 	} else if office.Kind != models.KindOffice {
 		bad("office_code", fmt.Sprintf("“%s”是部门，周期只能由法治办组织", officeCode))
 	}
-	scope, err := s.scope(tx, p)
-	if err != nil {
-		return models.Cycle{}, nil, err
+	inScope := true
+	if office.ID != 0 {
+		var err error
+		if inScope, err = s.covers(tx, p, office.ID); err != nil {
+			return models.Cycle{}, nil, err
+		}
 	}
-	if office.ID != 0 && !scope.contains(office.ID) {
+	if !inScope {
 		bad("office_code", fmt.Sprintf("法治办“%s”不在您的管辖范围内", officeCode))
 	}
 
@@ -423,11 +426,11 @@ func (s *Service) loadCycle(tx *gorm.DB, p Principal, id string) (models.Cycle, 
 			return cycle, models.Organisation{}, notFound
 		}
 	} else {
-		scope, err := s.scope(tx, p)
+		inScope, err := s.covers(tx, p, cycle.OfficeID)
 		if err != nil {
 			return cycle, models.Organisation{}, err
 		}
-		if !scope.contains(cycle.OfficeID) {
+		if !inScope {
 			return cycle, models.Organisation{}, notFound
 		}
 	}

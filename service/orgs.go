@@ -266,11 +266,11 @@ func (s *Service) GetOrg(ctx context.Context, p Principal, code string) (OrgView
 	} else if err != nil {
 		return OrgView{}, fmt.Errorf("get organisation: %w", err)
 	}
-	scope, err := s.scope(tx, p)
+	inScope, err := s.covers(tx, p, o.ID)
 	if err != nil {
 		return OrgView{}, err
 	}
-	if !scope.contains(o.ID) {
+	if !inScope {
 		return OrgView{}, apperr.NotFound(fmt.Sprintf("机构“%s”不存在", code))
 	}
 	parent := ""

@@ -68,11 +68,11 @@ func (s *Service) loadParticipation(tx *gorm.DB, p Principal, id, org string, ac
 			return pt, notFound
 		}
 	default:
-		scope, err := s.scope(tx, p)
+		inScope, err := s.covers(tx, p, pt.cycle.OfficeID)
 		if err != nil {
 			return pt, err
 		}
-		if !scope.contains(pt.cycle.OfficeID) {
+		if !inScope {
 			return pt, notFound
 		}
 	}

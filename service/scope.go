@@ -56,3 +56,35 @@ func subtree(tx *gorm.DB, root uint) (map[uint]bool, error) {
 	}
 	return ids, nil
 }
+
+// maxDepth bounds the walk up the hierarchy (province → city → county →
+// bureau is four levels); a longer chain can only be a cycle in bad data.
+const maxDepth = 32
+
+// covers reports whether org lies in p's scope by walking up from org to
+// the root: a handful of single-row reads, where loading the subtree of an
+// office with ten thousand bureaus would read them all. Lists, which need
+// the whole subtree, use scope instead.
+func (s *Service) covers(tx *gorm.DB, p Principal, org uint) (bool, error) {
+	if p.IsPlatformAdmin() {
+		return true, nil
+	}
+	if p.OrgID == nil {
+		return false, nil
+	}
+	id := &org
+	for range maxDepth {
+		if *id == *p.OrgID {
+			return true, nil
+		}
+		var parent struct{ ParentID *uint }
+		if err := tx.Table("organisations").Select("parent_id").Where("id = ?", *id).Take(&parent).Error; err != nil {
+			return false, fmt.Errorf("walk organisation ancestors: %w", err)
+		}
+		if parent.ParentID == nil {
+			return false, nil
+		}
+		id = parent.ParentID
+	}
+	return false, nil
+}

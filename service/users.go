@@ -90,11 +90,11 @@ func (s *Service) validateUser(tx *gorm.DB, p Principal, in UserInput) (models.U
 		}
 	}
 	if org != nil {
-		scope, err := s.scope(tx, p)
+		inScope, err := s.covers(tx, p, org.ID)
 		if err != nil {
 			return models.User{}, "", err
 		}
-		if !scope.contains(org.ID) {
+		if !inScope {
 			bad("org_code", fmt.Sprintf("机构“%s”不在您的管辖范围内", orgCode))
 		}
 	}
