@@ -31,6 +31,16 @@ type Config struct {
 	AdminToken        string
 	LogLevel          string
 	LogFormat         string
+	// Notifications (package notify): the worker's e-mail and webhook
+	// channels, and the address that makes their links absolute.
+	SMTPAddr      string
+	SMTPUsername  string
+	SMTPPassword  string
+	SMTPFrom      string
+	SMTPTLS       string
+	WebhookURL    string
+	WebhookSecret string
+	PublicURL     string
 }
 
 // FromEnv reads the environment, filling defaults.
@@ -45,6 +55,14 @@ func FromEnv() Config {
 		AdminToken:        os.Getenv("LAWCYCLE_ADMIN_TOKEN"),
 		LogLevel:          env("LAWCYCLE_LOG_LEVEL", "info"),
 		LogFormat:         env("LAWCYCLE_LOG_FORMAT", "text"),
+		SMTPAddr:          strings.TrimSpace(os.Getenv("LAWCYCLE_SMTP_ADDR")),
+		SMTPUsername:      os.Getenv("LAWCYCLE_SMTP_USERNAME"),
+		SMTPPassword:      os.Getenv("LAWCYCLE_SMTP_PASSWORD"),
+		SMTPFrom:          strings.TrimSpace(os.Getenv("LAWCYCLE_SMTP_FROM")),
+		SMTPTLS:           env("LAWCYCLE_SMTP_TLS", "starttls"),
+		WebhookURL:        strings.TrimSpace(os.Getenv("LAWCYCLE_WEBHOOK_URL")),
+		WebhookSecret:     os.Getenv("LAWCYCLE_WEBHOOK_SECRET"),
+		PublicURL:         strings.TrimSpace(os.Getenv("LAWCYCLE_PUBLIC_URL")),
 	}
 }
 

@@ -22,8 +22,11 @@ type Organisation struct {
 	ParentID   *uint   `gorm:"index"`
 	CreditCode *string `gorm:"size:18;uniqueIndex"`
 	Sector     string  `gorm:"size:32;not null;default:''"`
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// ContactEmail is the organisation's own mailbox (e.g. its office's);
+	// notifications to the organisation go there too. Empty for none.
+	ContactEmail string `gorm:"size:254;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (Organisation) TableName() string { return "organisations" }

@@ -23,8 +23,10 @@ type User struct {
 	Role         string `gorm:"size:32;not null"`
 	OrgID        *uint  `gorm:"index"`
 	Disabled     bool   `gorm:"not null;default:false"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Email receives the user's notifications by e-mail; empty for none.
+	Email     string `gorm:"size:254;not null;default:''"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // APIToken is a bearer token. Only the SHA-256 of the secret is stored; the

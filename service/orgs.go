@@ -32,16 +32,19 @@ type OrgInput struct {
 	ParentCode string `json:"parent_code,omitempty"`
 	CreditCode string `json:"credit_code,omitempty"`
 	Sector     string `json:"sector,omitempty"`
+	// ContactEmail is the organisation's own mailbox for notifications.
+	ContactEmail string `json:"contact_email,omitempty"`
 }
 
 // OrgView is an organisation as the API shows it.
 type OrgView struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	Kind       string `json:"kind"`
-	ParentCode string `json:"parent_code,omitempty"`
-	CreditCode string `json:"credit_code,omitempty"`
-	Sector     string `json:"sector,omitempty"`
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	ParentCode   string `json:"parent_code,omitempty"`
+	CreditCode   string `json:"credit_code,omitempty"`
+	Sector       string `json:"sector,omitempty"`
+	ContactEmail string `json:"contact_email,omitempty"`
 }
 
 // CreateOrgs validates and creates organisations all or nothing. A parent
@@ -141,6 +144,10 @@ func (s *Service) validateOrgs(tx *gorm.DB, p Principal, in []OrgInput) ([]orgRo
 		parentCode := strings.TrimSpace(o.ParentCode)
 		credit := creditcode.Normalize(o.CreditCode)
 		sector := strings.TrimSpace(o.Sector)
+		email, emailMsg := checkEmail(o.ContactEmail)
+		if emailMsg != "" {
+			bad(i, "contact_email", emailMsg)
+		}
 
 		switch {
 		case code == "":
@@ -198,7 +205,7 @@ func (s *Service) validateOrgs(tx *gorm.DB, p Principal, in []OrgInput) ([]orgRo
 			batch[code] = kind
 		}
 
-		org := models.Organisation{Code: code, Name: name, Kind: kind, ParentID: parentID, Sector: sector}
+		org := models.Organisation{Code: code, Name: name, Kind: kind, ParentID: parentID, Sector: sector, ContactEmail: email}
 		if credit != "" {
 			org.CreditCode = &credit
 		}
@@ -284,7 +291,7 @@ func (s *Service) GetOrg(ctx context.Context, p Principal, code string) (OrgView
 }
 
 func orgView(o models.Organisation, parentCode string) OrgView {
-	v := OrgView{Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: parentCode, Sector: o.Sector}
+	v := OrgView{Code: o.Code, Name: o.Name, Kind: o.Kind, ParentCode: parentCode, Sector: o.Sector, ContactEmail: o.ContactEmail}
 	if o.CreditCode != nil {
 		v.CreditCode = *o.CreditCode
 	}

@@ -29,6 +29,8 @@ type UserInput struct {
 	Password string `json:"password"`
 	Role     string `json:"role"`
 	OrgCode  string `json:"org_code,omitempty"`
+	// Email receives the user's notifications by e-mail; optional.
+	Email string `json:"email,omitempty"`
 }
 
 // UserView is a user as the API shows it; never the password hash.
@@ -36,6 +38,7 @@ type UserView struct {
 	Username string `json:"username"`
 	Role     string `json:"role"`
 	OrgCode  string `json:"org_code,omitempty"`
+	Email    string `json:"email,omitempty"`
 }
 
 // CreateUser validates and creates one user.
@@ -52,7 +55,7 @@ func (s *Service) CreateUser(ctx context.Context, p Principal, in UserInput) (Us
 			}
 			return fmt.Errorf("create user: %w", err)
 		}
-		view = UserView{Username: user.Username, Role: user.Role, OrgCode: orgCode}
+		view = UserView{Username: user.Username, Role: user.Role, OrgCode: orgCode, Email: user.Email}
 		return audit.Record(tx, s.now(), p.Actor(), audit.Event{
 			Action: "user.created", TargetType: "user", TargetID: user.Username, After: view,
 		})
@@ -76,6 +79,10 @@ func (s *Service) validateUser(tx *gorm.DB, p Principal, in UserInput) (models.U
 	}
 	if in.Role == models.RolePlatformAdmin && !p.IsPlatformAdmin() {
 		bad("role", "只有平台管理员可以创建平台管理员")
+	}
+	email, msg := checkEmail(in.Email)
+	if msg != "" {
+		bad("email", msg)
 	}
 
 	var org *models.Organisation
@@ -123,7 +130,7 @@ func (s *Service) validateUser(tx *gorm.DB, p Principal, in UserInput) (models.U
 	if err != nil {
 		return models.User{}, "", fmt.Errorf("hash password: %w", err)
 	}
-	user := models.User{Username: username, PasswordHash: hash, Role: in.Role}
+	user := models.User{Username: username, PasswordHash: hash, Role: in.Role, Email: email}
 	if org != nil {
 		user.OrgID = &org.ID
 	}

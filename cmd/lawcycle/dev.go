@@ -78,6 +78,11 @@ func runDev(ctx context.Context, cfg *config.Config, temporalPort int, out io.Wr
 		return err
 	}
 
+	stopNotify, err := startNotifications(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	defer stopNotify()
 	w := newWorker(c, db, log)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/lawcycle/lawcycle/activities"
 	"github.com/lawcycle/lawcycle/config"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/store"
 	"github.com/lawcycle/lawcycle/wire"
@@ -81,6 +82,27 @@ func newWorker(c client.Client, db *gorm.DB, log *slog.Logger) worker.Worker {
 	w := worker.New(c, wire.TaskQueue, worker.Options{})
 	workflows.Register(w, &activities.Activities{DB: db, Logger: log.With("component", "activities")})
 	return w
+}
+
+// startNotifications runs the notification dispatcher (package notify)
+// beside the worker until ctx ends; stop waits for it to finish.
+func startNotifications(ctx context.Context, cfg *config.Config, db *gorm.DB, log *slog.Logger) (stop func(), err error) {
+	channels, err := notify.Settings{
+		SMTP: notify.SMTPSettings{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+			From: cfg.SMTPFrom, TLS: cfg.SMTPTLS},
+		Webhook: notify.WebhookSettings{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret},
+	}.Channels()
+	if err != nil {
+		return nil, fmt.Errorf("notifications: %w", err)
+	}
+	d := &notify.Dispatcher{DB: db, Channels: channels, PublicURL: cfg.PublicURL, Logger: log.With("component", "notify")}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx)
+	}()
+	return func() { cancel(); <-done }, nil
 }
 
 func newService(db *gorm.DB, c client.Client, log *slog.Logger) *service.Service {

@@ -32,6 +32,11 @@ func newWorkerCommand(cfg *config.Config) *cobra.Command {
 				return err
 			}
 			defer c.Close()
+			stopNotify, err := startNotifications(ctx, cfg, db, log)
+			if err != nil {
+				return err
+			}
+			defer stopNotify()
 			w := newWorker(c, db, log)
 			if err := w.Start(); err != nil {
 				return fmt.Errorf("start worker: %w", err)
