@@ -101,6 +101,10 @@ func New(d Deps) *fiber.App {
 	v1.Get("/tokens", with([]fiber.Handler{auth}, h.listTokens)...)
 	v1.Delete("/tokens/:id", with([]fiber.Handler{auth}, h.revokeToken)...)
 
+	// The caller's own notifications (package notify), whatever the role.
+	v1.Get("/inbox", with([]fiber.Handler{auth}, h.listInbox)...)
+	v1.Post("/inbox/:id/read", with([]fiber.Handler{auth}, h.markInboxRead)...)
+
 	v1.Get("/audit", with(office, h.listAudit)...)
 	v1.Get("/audit/export", with(office, h.exportAudit)...)
 
@@ -112,6 +116,14 @@ func New(d Deps) *fiber.App {
 	v1.Get("/catalogues", with(officeRead, h.listCatalogues)...)
 	v1.Get("/catalogues/:part/:version", with(officeRead, h.getCatalogue)...)
 	v1.Post("/catalogues", with(office, h.uploadCatalogue)...)
+
+	// The working-day calendar: everyone reads (the service picks whose
+	// office); office admins change their office's days; loading a year's
+	// official arrangement serves every office, so it is the platform's.
+	v1.Get("/calendar/:year", with([]fiber.Handler{auth}, h.getCalendar)...)
+	v1.Put("/calendar/days/:date", with(office, h.setCalendarDay)...)
+	v1.Delete("/calendar/days/:date", with(office, h.deleteCalendarDay)...)
+	v1.Post("/calendar/years/:year", with([]fiber.Handler{auth, requireRole(models.RolePlatformAdmin)}, h.loadCalendarYear)...)
 
 	v1.Post("/cycles", with(office, h.createCycle)...)
 	// Cycle reads are also open to viewers; the service shows them only

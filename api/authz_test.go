@@ -18,6 +18,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -144,6 +145,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 		sub := seedSubmission(t, svc, db, cyc.ID, "rsj")
 		bureauPath := "/api/v1/cycles/" + cyc.ID + "/bureaus/rsj"
+		// A notification to the own office: only its people may mark it read.
+		require.NoError(t, notify.Enqueue(db, notify.Message{Key: "authz/office", Kind: notify.KindNotice, OrgCode: "fzb", Subject: "通知", Body: "正文"}))
+		var note models.Notification
+		require.NoError(t, db.Take(&note, "idempotency_key = ?", "authz/office").Error)
 
 		fixed := func(p string) func(string) string { return func(string) string { return p } }
 		slug := func(a string) string { return strings.NewReplacer("/", "-", "_", "-").Replace(a) }
@@ -160,6 +165,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/tokens", fixed("/api/v1/tokens"), nil, anyLoggedIn},
 			{"DELETE", "/api/v1/tokens/:id", fixed(fmt.Sprintf("/api/v1/tokens/%d", victimToken.ID)), nil,
 				statuses{"*": 404, anon: 401, platform: 204}},
+			{"GET", "/api/v1/inbox", fixed("/api/v1/inbox"), nil, anyLoggedIn},
+			{"POST", "/api/v1/inbox/:id/read", fixed(fmt.Sprintf("/api/v1/inbox/%d/read", note.ID)), nil,
+				statuses{"*": 404, anon: 401, adminOwn: 204, reviewerOwn: 204}},
 			{"GET", "/api/v1/audit", fixed("/api/v1/audit"), nil, officeList.only(platform, adminOwn, adminOther)},
 			{"GET", "/api/v1/audit/export", fixed("/api/v1/audit/export"), nil, officeList.only(platform, adminOwn, adminOther)},
 			{"POST", "/api/v1/orgs", fixed("/api/v1/orgs"),
@@ -179,6 +187,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/catalogues", fixed("/api/v1/catalogues"),
 				func(a string) any { return yamlBody(sectorYAML("sector_" + strings.ReplaceAll(slug(a), "-", "_"))) },
 				statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 201}},
+			// The own office's calendar: its staff and bureaus read it; its
+			// admins change its days (one day per actor, deleted below);
+			// only a platform admin loads a year's official arrangement.
+			{"GET", "/api/v1/calendar/:year", fixed("/api/v1/calendar/2026?office=fzb"), nil,
+				statuses{"*": 404, anon: 401, platform: 200, adminOwn: 200, reviewerOwn: 200, bureauOwn: 200}},
+			{"PUT", "/api/v1/calendar/days/:date", calendarDayPath, func(string) any { return map[string]any{"kind": "holiday", "reason": "本地调休"} },
+				statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404}},
+			{"DELETE", "/api/v1/calendar/days/:date", calendarDayPath, nil,
+				statuses{"*": 403, anon: 401, platform: 204, adminOwn: 204, adminOther: 404}},
+			{"POST", "/api/v1/calendar/years/:year", fixed("/api/v1/calendar/years/2027"), func(string) any { return map[string]any{"text": notice2027} },
+				statuses{"*": 403, anon: 401, platform: 201}},
 			{"POST", "/api/v1/cycles", fixed("/api/v1/cycles"),
 				func(string) any {
 					return map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},

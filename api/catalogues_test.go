@@ -97,3 +97,33 @@ func TestCycleForUnknownOfficeByOfficeAdmin(t *testing.T) {
 		require.Contains(t, string(r.Body), "不在您的管辖范围内")
 	})
 }
+
+// Users and organisations take optional e-mail addresses for notifications;
+// a malformed one is refused naming the field.
+func TestEmailAddresses(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		root := newClient(t, db)
+		seedOffice(t, root)
+		r := root.Do("POST", "/api/v1/users", map[string]any{"username": "mailer", "password": "mailer-password", "role": "reviewer",
+			"org_code": "fzb", "email": "reviewer@example.gov.cn"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		require.Contains(t, string(r.Body), `"email":"reviewer@example.gov.cn"`)
+		var u models.User
+		require.NoError(t, db.Take(&u, "username = ?", "mailer").Error)
+		require.Equal(t, "reviewer@example.gov.cn", u.Email)
+
+		for _, bad := range []string{"not-an-address", "张三 <a@b.cn>", "a@localhost"} {
+			r = root.Do("POST", "/api/v1/users", map[string]any{"username": "bad-mail", "password": "bad-mail-password", "role": "reviewer", "email": bad})
+			require.Equal(t, http.StatusUnprocessableEntity, r.Status, bad)
+			require.Equal(t, "email", r.Err(t).Error.Details[0].Field)
+		}
+		r = root.Do("POST", "/api/v1/orgs", map[string]any{"code": "mail-bureau", "name": "邮件局", "kind": "bureau", "parent_code": "fzb",
+			"contact_email": "office@example.gov.cn"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		require.Contains(t, string(r.Body), `"contact_email":"office@example.gov.cn"`)
+		r = root.Do("POST", "/api/v1/orgs", map[string]any{"code": "bad-mail-bureau", "name": "坏邮件局", "kind": "bureau", "parent_code": "fzb",
+			"contact_email": "office at example"})
+		require.Equal(t, http.StatusUnprocessableEntity, r.Status, string(r.Body))
+	})
+}

@@ -32,6 +32,8 @@ func migrations() []*gormigrate.Migration {
 		migration0007,
 		migration0008,
 		migration0009,
+		migration0010,
+		migration0011,
 	}
 }
 

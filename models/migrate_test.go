@@ -18,7 +18,8 @@ func TestMigrationsMatchModels(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		for _, m := range []any{&models.Organisation{}, &models.User{}, &models.APIToken{},
 			&models.Cycle{}, &models.Participant{}, &models.Notice{}, &models.AuditEvent{}, &models.LoginFailure{},
-			&models.Blob{}, &models.Submission{}, &models.CataloguePart{}, &models.CycleViewer{}, &models.WebSession{}} {
+			&models.Blob{}, &models.Submission{}, &models.CataloguePart{}, &models.CycleViewer{}, &models.WebSession{}, &models.Notification{},
+			&models.CalendarDay{}, &models.CalendarYear{}, &models.CalendarRevision{}} {
 			stmt := &gorm.Statement{DB: db}
 			if err := stmt.Parse(m); err != nil {
 				t.Fatal(err)
@@ -60,14 +61,15 @@ func TestMigrationsUpgradeKeepsData(t *testing.T) {
 		}
 		credit := "11331002002673575G"
 		office := models.Organisation{Code: "office", Name: "法治办", Kind: models.KindOffice}
-		if err := db.Create(&office).Error; err != nil {
+		// Columns added by later migrations are left out of the old schema's rows.
+		if err := db.Omit("ContactEmail").Create(&office).Error; err != nil {
 			t.Fatal(err)
 		}
 		bureau := models.Organisation{Code: "rsj", Name: "人社局", Kind: models.KindBureau, ParentID: &office.ID, CreditCode: &credit, Sector: "hrss"}
-		if err := db.Create(&bureau).Error; err != nil {
+		if err := db.Omit("ContactEmail").Create(&bureau).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Create(&models.User{Username: "alice", PasswordHash: "x", Role: models.RoleAdmin, OrgID: &office.ID}).Error; err != nil {
+		if err := db.Omit("Email").Create(&models.User{Username: "alice", PasswordHash: "x", Role: models.RoleAdmin, OrgID: &office.ID}).Error; err != nil {
 			t.Fatal(err)
 		}
 

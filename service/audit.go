@@ -75,14 +75,16 @@ func (s *Service) eachAudit(ctx context.Context, p Principal, f AuditFilter, fn 
 		}
 		// An office's events are those of its own people, and those of
 		// anyone else (a platform admin, the system) about its
-		// organisations, their users, its cycles and their submissions.
+		// organisations, their users, its cycles and their submissions, and
+		// its calendar changes.
 		cycles := tx.Model(&models.Cycle{}).Select("id").Where("office_id IN ?", ids)
 		users := tx.Model(&models.User{}).Select("username").Where("org_id IN ?", ids)
 		q = q.Where(tx.Where("org_code IN ?", codes).
 			Or("target_type = ? AND target_id IN ?", "organisation", codes).
 			Or("target_type = ? AND target_id IN (?)", "user", users).
 			Or("target_type = ? AND target_id IN (?)", "cycle", cycles).
-			Or("target_type = ? AND EXISTS (SELECT 1 FROM cycles c WHERE c.office_id IN ? AND audit_events.target_id LIKE c.id || '/%')", "submission", ids))
+			Or("target_type = ? AND EXISTS (SELECT 1 FROM cycles c WHERE c.office_id IN ? AND audit_events.target_id LIKE c.id || '/%')", "submission", ids).
+			Or("target_type = ? AND EXISTS (SELECT 1 FROM organisations o WHERE o.id IN ? AND audit_events.target_id LIKE o.code || '/%')", "calendar_day", ids))
 	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)

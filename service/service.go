@@ -30,6 +30,9 @@ type Service struct {
 	// parts caches uploaded catalogue parts parsed from their stored YAML,
 	// by SHA-256: rows never change, so an entry never goes stale.
 	parts sync.Map
+	// calendars caches the working-day calendars built from stored data,
+	// rebuilt when the stored revision moves.
+	calendars calendarCache
 }
 
 func (s *Service) taskQueue() string {
