@@ -187,3 +187,23 @@ func TestBuiltinContent(t *testing.T) {
 		}
 	}
 }
+
+// The parts' general instructions travel with the composition, general
+// first, so the template can show them.
+func TestComposeKeepsPartHelp(t *testing.T) {
+	cat, err := catalogue.Builtin().ComposeFor("hrss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	general, _ := catalogue.Builtin().Latest("general")
+	hrss, _ := catalogue.Builtin().Latest("hrss")
+	var want []string
+	for _, p := range []*catalogue.Part{general, hrss} {
+		if p.Help != "" {
+			want = append(want, p.Help)
+		}
+	}
+	if len(want) == 0 || !slices.Equal(cat.Help, want) {
+		t.Fatalf("Help = %q, want %q", cat.Help, want)
+	}
+}

@@ -12,6 +12,9 @@ type Catalogue struct {
 	Sections []Section
 	Rules    []Rule
 	Flags    []Flag
+	// Help holds each part's general filling instructions, general first;
+	// parts without any are left out.
+	Help []string
 
 	order []*Indicator
 	index map[string]*Indicator
@@ -43,6 +46,9 @@ func Compose(general *Part, sector *Part) (*Catalogue, error) {
 		}
 		c.Rules = append(c.Rules, p.Rules...)
 		c.Flags = append(c.Flags, p.Flags...)
+		if p.Help != "" {
+			c.Help = append(c.Help, p.Help)
+		}
 	}
 	sections := map[string]bool{}
 	for si := range c.Sections {

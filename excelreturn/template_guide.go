@@ -94,7 +94,8 @@ func (t *templateWriter) guideSheet(sw *excelize.StreamWriter) error {
 	if err := heading("一、填报方法"); err != nil {
 		return err
 	}
-	for i, s := range guideSteps() {
+	steps := append(guideSteps(), t.cat.Help...)
+	for i, s := range steps {
 		if err := line(strconv.Itoa(i+1)+".", s); err != nil {
 			return err
 		}
