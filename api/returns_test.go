@@ -47,7 +47,7 @@ func seedSubmission(t *testing.T, svc *service.Service, db *gorm.DB, cycleID, or
 	require.NoError(t, err)
 	require.NoError(t, db.Create(&models.Submission{
 		CycleID: cycleID, OrgCode: org, Version: 1, Round: 1, FileSHA: fileSHA, FileName: "报表.xlsx", ReturnSHA: returnSHA,
-		ReportSHA: reportSHA, ReportName: "报告.txt", Catalogue: "general", Values: "{}", Explanations: "{}", Info: "{}",
+		ReportSHA: reportSHA, ReportName: "报告.txt", Catalogue: "general@2025.1+hrss@2025.1", Values: "{}", Explanations: "{}", Info: "{}",
 		Problems: "[]", Plans: "[]", Warnings: "[]", SubmittedBy: "rsj", SubmittedAt: time.Now(),
 	}).Error)
 	return seeded{file: tmpl.Data}

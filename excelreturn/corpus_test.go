@@ -79,16 +79,20 @@ func rdZip(t testing.TB, files ...string) []byte {
 	return buf.Bytes()
 }
 
-// rdRezip copies a package, changing entries: change returns the new
-// content, or nil to drop the entry; extra entries are appended.
-func rdRezip(t testing.TB, data []byte, change func(name string, b []byte) []byte, extra ...string) []byte {
+// rdZipEntry is one entry of a package, inflated.
+type rdZipEntry struct {
+	name string
+	data []byte
+}
+
+// rdEntries reads every entry of a package in order.
+func rdEntries(t testing.TB, data []byte) []rdZipEntry {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	out := make([]rdZipEntry, 0, len(zr.File))
 	for _, zf := range zr.File {
 		rc, err := zf.Open()
 		if err != nil {
@@ -99,12 +103,25 @@ func rdRezip(t testing.TB, data []byte, change func(name string, b []byte) []byt
 		if err != nil {
 			t.Fatal(err)
 		}
+		out = append(out, rdZipEntry{zf.Name, b})
+	}
+	return out
+}
+
+// rdRezip copies a package, changing entries: change returns the new
+// content, or nil to drop the entry; extra entries are appended.
+func rdRezip(t testing.TB, data []byte, change func(name string, b []byte) []byte, extra ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range rdEntries(t, data) {
+		zf, b := e.name, e.data
 		if change != nil {
-			if b = change(zf.Name, b); b == nil {
+			if b = change(zf, b); b == nil {
 				continue
 			}
 		}
-		w, err := zw.Create(zf.Name)
+		w, err := zw.Create(zf)
 		if err != nil {
 			t.Fatal(err)
 		}
