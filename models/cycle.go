@@ -31,13 +31,21 @@ type Cycle struct {
 	// Catalogues pins the catalogue parts the cycle uses, e.g.
 	// "general@2025.1+hrss@2025.1": a bureau's return uses the general part
 	// and the part of its sector, at these versions, for the whole cycle.
-	Catalogues  string `gorm:"size:500;not null;default:''"`
+	Catalogues string `gorm:"size:500;not null;default:''"`
+	// Settings are the deadline rules (reminders, resubmission, escalation).
+	Settings    CycleSettings `gorm:"type:text;not null;default:'{}'"`
 	CreatedByID *uint
 	LaunchedAt  *time.Time
 	// FannedOutAt is set when every bureau workflow of the launch has started.
 	FannedOutAt *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ClosingAt is when the publication deadline passed (or the office
+	// began closing); ClosedAt when the cycle closed, with Outcome the
+	// JSON of wire.CycleOutcome compiled then.
+	ClosingAt *time.Time
+	ClosedAt  *time.Time
+	Outcome   string `gorm:"type:text;not null;default:''"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Participant is a bureau in a cycle and the read model of its workflow:

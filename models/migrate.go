@@ -34,6 +34,7 @@ func migrations() []*gormigrate.Migration {
 		migration0009,
 		migration0010,
 		migration0011,
+		migration0012,
 	}
 }
 

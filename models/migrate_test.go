@@ -19,7 +19,9 @@ func TestMigrationsMatchModels(t *testing.T) {
 		for _, m := range []any{&models.Organisation{}, &models.User{}, &models.APIToken{},
 			&models.Cycle{}, &models.Participant{}, &models.Notice{}, &models.AuditEvent{}, &models.LoginFailure{},
 			&models.Blob{}, &models.Submission{}, &models.CataloguePart{}, &models.CycleViewer{}, &models.WebSession{}, &models.Notification{},
-			&models.CalendarDay{}, &models.CalendarYear{}, &models.CalendarRevision{}} {
+			&models.CalendarDay{}, &models.CalendarYear{}, &models.CalendarRevision{},
+			&models.Review{}, &models.ReviewComment{}, &models.Extension{}, &models.CycleExtension{}, &models.Publication{},
+			&models.IndexSerial{}, &models.DeadlineStep{}, &models.Milestone{}} {
 			stmt := &gorm.Statement{DB: db}
 			if err := stmt.Parse(m); err != nil {
 				t.Fatal(err)

@@ -6,10 +6,27 @@ import "time"
 // progress travels in it so each run holds a bounded number of children.
 type CycleInput struct {
 	CycleID string
+	// Year is the report year, for the search attributes; 0 in executions
+	// started before it was passed.
+	Year int `json:",omitempty"`
 	// Notice is set once issued; later runs do not issue it again.
 	Notice *NoticeInfo `json:",omitempty"`
 	// FanOut tracks the bureau workflows started so far.
 	FanOut FanOutProgress
+	// Carry is the open cycle's state once the fan-out is done, for runs
+	// continued as new after deadline changes.
+	Carry *CycleCarry `json:",omitempty"`
+}
+
+// CycleCarry is the cycle workflow's state after the fan-out.
+type CycleCarry struct {
+	Status         string
+	SubmissionDue  time.Time
+	PublicationDue time.Time
+	// Milestones lists the deadline kinds whose milestone was compiled,
+	// with the due date it was compiled for.
+	Milestones map[DeadlineKind]time.Time `json:",omitempty"`
+	Lifecycle  int
 }
 
 // FanOutProgress is the cursor over the cycle's participants, in org-code
@@ -46,7 +63,10 @@ type CycleState struct {
 	Notice  *NoticeInfo `json:",omitempty"`
 	FanOut  FanOutProgress
 	// Waiting says in Chinese what the workflow waits for.
-	Waiting string
+	Waiting        string
+	SubmissionDue  time.Time                  `json:",omitempty"`
+	PublicationDue time.Time                  `json:",omitempty"`
+	Milestones     map[DeadlineKind]time.Time `json:",omitempty"`
 }
 
 // ParticipantPageRequest asks for the next page of a cycle's participants.

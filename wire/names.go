@@ -21,6 +21,24 @@ const (
 	UpdateLaunch = "launch"
 	// QueryState returns a workflow's state (CycleState or BureauState).
 	QueryState = "state"
+
+	// Bureau workflow updates besides UpdateSubmit (wire/submission.go).
+	UpdateReview           = "review"            // ReviewRequest → ReviewResult
+	UpdateRequestExtension = "request_extension" // ExtensionRequest → ExtensionResult
+	UpdateDecideExtension  = "decide_extension"  // ExtensionDecision → ExtensionResult
+	UpdateExtend           = "extend"            // BureauExtension → ExtensionResult
+	UpdatePublish          = "publish"           // PublishRequest → PublishResult
+
+	// Cycle workflow updates besides UpdateLaunch.
+	UpdateExtendCycle = "extend_cycle" // CycleExtension → CycleExtensionResult
+	UpdateCloseCycle  = "close"        // CloseRequest → CloseResult
+
+	// Signals the cycle workflow sends, through an activity, to each of its
+	// bureau workflows. They carry no payload: a bureau reads its new due
+	// dates from the read model (SignalDeadlinesChanged), or records how it
+	// stood and ends (SignalCycleClosed).
+	SignalDeadlinesChanged = "deadlines_changed"
+	SignalCycleClosed      = "cycle_closed"
 )
 
 // CycleWorkflowID is "cycle/{cycleID}" (SPEC §3).
