@@ -109,7 +109,7 @@ func (a *Activities) IssueNotice(ctx context.Context, cycleID string) (wire.Noti
 			fmt.Sprintf("cycle %s not found", cycleID), "CycleNotFound", err)
 	}
 	if err != nil {
-		return wire.NoticeInfo{}, fmt.Errorf("issue notice for %s: %w", cycleID, err)
+		return wire.NoticeInfo{}, failed(err, "issue notice for %s", cycleID)
 	}
 	return wire.NoticeInfo{
 		ID: notice.ID, DocNo: notice.DocNo, Title: notice.Title, IssuedAt: notice.IssuedAt,

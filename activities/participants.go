@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -29,7 +29,8 @@ func (a *Activities) ListParticipants(ctx context.Context, req wire.ParticipantP
 
 // RecordStage writes a bureau's stage into the read model and returns the
 // bureau's due dates. A write whose Seq is not newer than the stored one is
-// a retry or a late duplicate and changes nothing.
+// a retry or a late duplicate and changes nothing. Entering notified puts
+// the notice in the bureau's inbox.
 func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire.ParticipantInfo, error) {
 	var p models.Participant
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -50,13 +51,15 @@ func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire
 			Take(&p).Error; err != nil {
 			return err
 		}
-		return nil
+		if res.RowsAffected == 0 || ch.Stage != wire.StageNotified {
+			return nil
+		}
+		return enqueueNotice(tx, p)
 	})
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		// The workflow was started for a bureau the cycle does not have:
 		// retrying cannot fix that.
-		return wire.ParticipantInfo{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("bureau %s is not a participant of cycle %s", ch.OrgCode, ch.CycleID), "ParticipantNotFound", err)
+		return wire.ParticipantInfo{}, participantNotFound(ch.CycleID, ch.OrgCode, err)
 	}
 	if err != nil {
 		return wire.ParticipantInfo{}, fmt.Errorf("record stage %s of %s in %s: %w", ch.Stage, ch.OrgCode, ch.CycleID, err)
@@ -75,4 +78,24 @@ func (a *Activities) RecordFanOutComplete(ctx context.Context, in wire.FanOutCom
 	}
 	a.Logger.Info("cycle fan-out complete", "cycle", in.CycleID, "bureaus", in.Started)
 	return nil
+}
+
+// enqueueNotice tells a bureau of the cycle's notice (通知).
+func enqueueNotice(tx *gorm.DB, p models.Participant) error {
+	var n models.Notice
+	err := tx.Take(&n, "cycle_id = ?", p.CycleID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// Nothing was issued to tell of; the stage still counts.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load notice: %w", err)
+	}
+	return notify.Enqueue(tx, notify.Message{
+		Key: notify.Key(wire.BureauWorkflowID(p.CycleID, p.OrgCode), "notice"), Kind: notify.KindNotice,
+		OrgCode: p.OrgCode, Link: bureauLink(p.CycleID, p.OrgCode),
+		Subject: clip(fmt.Sprintf("【通知】%s（%s）", n.Title, n.DocNo), notify.MaxSubjectLength),
+		Body: fmt.Sprintf("%s\n%s\n\n请于%s前报送报告及统计报表；报告审核通过后，请于%s前向社会公开。\n请登录系统签收通知，并下载本单位的填报模板。",
+			n.Title, n.DocNo, dateText(p.SubmissionDue), dateText(p.PublicationDue)),
+	})
 }

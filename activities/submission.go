@@ -47,31 +47,35 @@ func (a *Activities) RecordSubmission(ctx context.Context, rec wire.SubmissionRe
 			ReportSHA: req.ReportSHA, ReportName: req.ReportName, Catalogue: req.Catalogue,
 			Values: ret.values, Explanations: ret.explanations, Info: ret.info, Problems: ret.problems, Plans: ret.plans,
 			Warnings: ret.warnings, WarningCount: req.WarningCount,
-			SubmittedBy: req.By.Name, SubmittedAt: rec.At.UTC(),
-		}
-		if req.By.UserID != 0 {
-			id := req.By.UserID
-			sub.SubmittedByID = &id
+			SubmittedByID: userID(req.By), SubmittedBy: req.By.Name, SubmittedAt: rec.At.UTC(),
 		}
 		if err := tx.Create(&sub).Error; err != nil {
 			return fmt.Errorf("insert submission: %w", err)
 		}
 		result.Version = sub.Version
-		flags := "[]"
-		if req.WarningCount > 0 {
-			flags = `["warnings"]`
+		var p models.Participant
+		err = tx.Select("submission_due").Where("cycle_id = ? AND org_code = ?", rec.CycleID, rec.OrgCode).Take(&p).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return participantNotFound(rec.CycleID, rec.OrgCode, err)
 		}
-		if err := tx.Model(&models.Participant{}).
+		if err != nil {
+			return fmt.Errorf("load participant: %w", err)
+		}
+		moved := tx.Model(&models.Participant{}).
 			Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", rec.CycleID, rec.OrgCode, rec.Seq).
 			Updates(map[string]any{
 				"stage": string(wire.StageUnderReview), "round": req.Round, "stage_seq": rec.Seq,
-				"stage_changed_at": rec.At.UTC(), "flags": flags, "updated_at": a.now(),
-			}).Error; err != nil {
-			return fmt.Errorf("update stage: %w", err)
+				"stage_changed_at": rec.At.UTC(), "updated_at": a.now(),
+			})
+		if moved.Error != nil {
+			return fmt.Errorf("update stage: %w", moved.Error)
 		}
-		by := req.By
-		actor := audit.Actor{UserID: sub.SubmittedByID, Name: by.Name, Role: by.Role, OrgCode: by.OrgCode, RequestID: by.RequestID}
-		return audit.Record(tx, a.now(), actor, audit.Event{
+		if moved.RowsAffected > 0 {
+			if err := a.editFlags(tx, rec.CycleID, rec.OrgCode, submissionFlags(req, rec.At.After(p.SubmissionDue))); err != nil {
+				return err
+			}
+		}
+		return audit.Record(tx, a.now(), actorOf(req.By, ""), audit.Event{
 			Action: "submission.accepted", TargetType: "submission",
 			TargetID: fmt.Sprintf("%s/%s/v%d", rec.CycleID, rec.OrgCode, sub.Version),
 			After: map[string]any{"version": sub.Version, "round": req.Round, "file_sha256": req.FileSHA,
@@ -82,9 +86,24 @@ func (a *Activities) RecordSubmission(ctx context.Context, rec wire.SubmissionRe
 		return wire.SubmitResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "ReturnMissing", err)
 	}
 	if err != nil {
-		return wire.SubmitResult{}, fmt.Errorf("record submission of %s in %s: %w", rec.OrgCode, rec.CycleID, err)
+		return wire.SubmitResult{}, failed(err, "record submission of %s in %s", rec.OrgCode, rec.CycleID)
 	}
 	return result, nil
+}
+
+// submissionFlags: a submission ends the bureau's being overdue, says
+// whether it carries warnings, and marks it late for good.
+func submissionFlags(req wire.SubmitRequest, late bool) flagEdit {
+	edit := flagEdit{remove: []string{FlagOverdue, FlagEscalated}}
+	if req.WarningCount > 0 {
+		edit.add = append(edit.add, FlagWarnings)
+	} else {
+		edit.remove = append(edit.remove, FlagWarnings)
+	}
+	if late {
+		edit.add = append(edit.add, FlagLateSubmission)
+	}
+	return edit
 }
 
 var errReturnMissing = errors.New("parsed return not stored")

@@ -38,7 +38,8 @@ func newStack(t *testing.T, db *gorm.DB) *stack {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	queue := "e2e-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())
 	w := worker.New(temporalClient, queue, worker.Options{})
-	workflows.Register(w, &activities.Activities{DB: db, Logger: log})
+	workflows.Register(w, &activities.Activities{DB: db, Logger: log,
+		Calendars: &service.Service{DB: db, Logger: log}, Temporal: temporalClient})
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 

@@ -35,10 +35,11 @@ const (
 	KindEscalation Kind = "escalation" // 督办、告诫、约谈: seriously overdue
 	KindReturned   Kind = "returned"   // 退回: a submission was returned for changes
 	KindApproved   Kind = "approved"   // 通过: a submission was approved
+	KindExtension  Kind = "extension"  // 延期: an extension was requested, decided or granted
 )
 
 // Kinds lists every kind, for validation and documentation.
-var Kinds = []Kind{KindNotice, KindReminder, KindOverdue, KindEscalation, KindReturned, KindApproved}
+var Kinds = []Kind{KindNotice, KindReminder, KindOverdue, KindEscalation, KindReturned, KindApproved, KindExtension}
 
 // Label is the kind's Chinese name.
 func (k Kind) Label() string {
@@ -55,6 +56,8 @@ func (k Kind) Label() string {
 		return "退回"
 	case KindApproved:
 		return "通过"
+	case KindExtension:
+		return "延期"
 	}
 	return string(k)
 }

@@ -80,7 +80,10 @@ func dialTemporal(ctx context.Context, address, namespace string, log *slog.Logg
 // newWorker registers lawcycle's workflows and activities on the task queue.
 func newWorker(c client.Client, db *gorm.DB, log *slog.Logger) worker.Worker {
 	w := worker.New(c, wire.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{DB: db, Logger: log.With("component", "activities")})
+	workflows.Register(w, &activities.Activities{
+		DB: db, Logger: log.With("component", "activities"),
+		Calendars: &service.Service{DB: db, Logger: log}, Temporal: c,
+	})
 	return w
 }
 

@@ -1,0 +1,76 @@
+package activities
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/models"
+)
+
+// Participant flags: what the office's lists highlight about a bureau
+// beside its stage. Workflows never read them; they are for people.
+const (
+	// FlagWarnings: the latest submission was accepted with warnings.
+	FlagWarnings = "warnings"
+	// FlagOverdue: the deadline the bureau owes has passed (逾期).
+	FlagOverdue = "overdue"
+	// FlagEscalated: the office was told of the overdue bureau (督办).
+	FlagEscalated = "escalated"
+	// FlagLateSubmission: a submission came after its due date.
+	FlagLateSubmission = "late_submission"
+	// FlagPublishedLate: the report was published after its due date.
+	FlagPublishedLate = "published_late"
+	// FlagExtensionRequested: an extension request awaits the office.
+	FlagExtensionRequested = "extension_requested"
+	// FlagExtended: a due date of the bureau was extended.
+	FlagExtended = "extended"
+	// FlagUnfinished: the cycle closed before the bureau completed.
+	FlagUnfinished = "unfinished"
+)
+
+// flagEdit removes, then adds, flags; the rest keep their order.
+type flagEdit struct {
+	add, remove []string
+}
+
+func (e flagEdit) apply(flags []string) []string {
+	out := make([]string, 0, len(flags)+len(e.add))
+	for _, f := range flags {
+		if !slices.Contains(e.remove, f) && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	for _, f := range e.add {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// editFlags changes the participant's flags inside tx. It reads the list
+// and writes it back (locking the row on PostgreSQL), so a flag set by
+// one activity survives another's change.
+func (a *Activities) editFlags(tx *gorm.DB, cycleID, orgCode string, edit flagEdit) error {
+	var p models.Participant
+	if err := tx.Select("id", "flags").Where("cycle_id = ? AND org_code = ?", cycleID, orgCode).
+		Clauses(lockRow).Take(&p).Error; err != nil {
+		return fmt.Errorf("read flags of %s: %w", orgCode, err)
+	}
+	next := edit.apply(p.Flags)
+	if slices.Equal(next, p.Flags) {
+		return nil
+	}
+	encoded, err := json.Marshal(next)
+	if err != nil {
+		return fmt.Errorf("encode flags: %w", err)
+	}
+	if err := tx.Model(&models.Participant{}).Where("id = ?", p.ID).
+		Updates(map[string]any{"flags": string(encoded), "updated_at": a.now()}).Error; err != nil {
+		return fmt.Errorf("write flags of %s: %w", orgCode, err)
+	}
+	return nil
+}
