@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/lawcycle/lawcycle/embedtemporal"
+	"github.com/lawcycle/lawcycle/workflows"
 )
 
 // temporalServer is shared by every in-process test; each test isolates
@@ -40,6 +42,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer c.Close()
+	if err := workflows.EnsureSearchAttributes(context.Background(), c, srv.Namespace()); err != nil {
+		fmt.Fprintln(os.Stderr, "register search attributes:", err)
+		return 1
+	}
 	temporalServer, temporalClient = srv, c
 	defer func() {
 		if binDir != "" {

@@ -21,6 +21,7 @@ func TestBureauRecordsNotifiedThenAwaitingSubmission(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.Bureau, regOpts(wire.BureauWorkflow))
+	noReminders(env)
 	subDue := time.Date(2025, 3, 1, 15, 59, 59, 0, time.UTC)
 	pubDue := time.Date(2025, 3, 31, 15, 59, 59, 0, time.UTC)
 	var changes []wire.StageChange
@@ -57,6 +58,15 @@ func TestBureauRecordsNotifiedThenAwaitingSubmission(t *testing.T) {
 	require.Contains(t, state.Waiting, "等待本单位报送第1轮")
 }
 
+// noReminders plans deadlines without steps: these tests are about the
+// stages, the lifecycle tests about reminders.
+func noReminders(env *testsuite.TestWorkflowEnvironment) {
+	env.OnActivity(acts.PlanDeadline, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req wire.DeadlinePlanRequest) (wire.DeadlinePlan, error) {
+			return wire.DeadlinePlan{Kind: req.Kind, Round: req.Round, Due: req.Due}, nil
+		})
+}
+
 // submitOutcome collects what a test update callback saw.
 type submitOutcome struct {
 	rejected error
@@ -84,6 +94,7 @@ func TestBureauSubmitMovesToUnderReviewAndRefusesASecond(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.Bureau, regOpts(wire.BureauWorkflow))
+	noReminders(env)
 	env.OnActivity(acts.RecordStage, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, ch wire.StageChange) (wire.ParticipantInfo, error) {
 			return wire.ParticipantInfo{OrgCode: ch.OrgCode}, nil
@@ -127,7 +138,7 @@ func TestBureauSubmitMovesToUnderReviewAndRefusesASecond(t *testing.T) {
 	require.True(t, second.done)
 	require.ErrorContains(t, second.rejected, "已报送，正在审核中")
 	require.Equal(t, wire.StageUnderReview, state.Stage)
-	require.Contains(t, state.Waiting, "第1版报表已报送，等待审核")
+	require.Contains(t, state.Waiting, "第1版报表已报送，等待法治办审核")
 }
 
 // A submission whose recording fails leaves the bureau awaiting submission,
@@ -136,6 +147,7 @@ func TestBureauSubmitFailureKeepsAwaitingSubmission(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.Bureau, regOpts(wire.BureauWorkflow))
+	noReminders(env)
 	env.OnActivity(acts.RecordStage, mock.Anything, mock.Anything).Return(wire.ParticipantInfo{OrgCode: "rsj"}, nil)
 	env.OnActivity(acts.RecordSubmission, mock.Anything, mock.Anything).Return(wire.SubmitResult{},
 		temporal.NewNonRetryableApplicationError("parsed return not stored", "ReturnMissing", nil)).Once()

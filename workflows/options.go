@@ -43,3 +43,26 @@ func readModelWrite(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
+
+// broadcastActivity suits an activity that signals every bureau of a
+// cycle: long, so it heartbeats its cursor and resumes from it on retry.
+func broadcastActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Hour,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+// MaxHistoryEvents is where a long-lived workflow continues as new: half
+// of SPEC §3's 4,096-event ceiling, leaving room for the updates and
+// signals that may arrive while it waits for its handlers to finish.
+const MaxHistoryEvents = 2048
+
+// chinaTime formats due dates in Chinese messages (UTC+8, no daylight
+// saving); a fixed zone needs no time-zone database in workflow code.
+var chinaTime = time.FixedZone("CST", 8*3600)

@@ -83,6 +83,7 @@ func runDev(ctx context.Context, cfg *config.Config, temporalPort int, out io.Wr
 		return err
 	}
 	defer stopNotify()
+	ensureSearchAttributes(ctx, c, srv.Namespace(), log)
 	w := newWorker(c, db, log)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

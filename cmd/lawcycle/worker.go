@@ -37,6 +37,7 @@ func newWorkerCommand(cfg *config.Config) *cobra.Command {
 				return err
 			}
 			defer stopNotify()
+			ensureSearchAttributes(ctx, c, cfg.TemporalNamespace, log)
 			w := newWorker(c, db, log)
 			if err := w.Start(); err != nil {
 				return fmt.Errorf("start worker: %w", err)
