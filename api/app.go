@@ -82,6 +82,9 @@ func New(d Deps) *fiber.App {
 	// Public routes: the only ones reachable without a token.
 	v1.Get("/openapi.json", h.openAPI)
 	v1.Post("/tokens", maxBody(jsonBodyLimit), loginLimiter(d.LoginsPerMinute), h.createToken)
+	// Published reports (SPEC §6): what anyone may read.
+	v1.Get("/public/reports", maxBody(jsonBodyLimit), h.publicReports)
+	v1.Get("/public/reports/:cycle/:org/report", maxBody(jsonBodyLimit), h.publicReportFile)
 
 	// Every other route authenticates first, then checks the role. The
 	// check is attached per route, not to the /api/v1 prefix, so a public
@@ -137,6 +140,9 @@ func New(d Deps) *fiber.App {
 	v1.Get("/cycles/:id/viewers", with(office, h.listViewers)...)
 	v1.Delete("/cycles/:id/viewers/:username", with(office, h.revokeViewer)...)
 	v1.Post("/cycles/:id/launch", with(office, h.launchCycle)...)
+	v1.Post("/cycles/:id/extend", with(office, postCycle(h.svc.ExtendCycle))...)
+	v1.Post("/cycles/:id/close", with(office, postCycle(h.svc.CloseCycle))...)
+	v1.Get("/cycles/:id/milestones", with(cycleRead, readCycle(h.svc.Milestones))...)
 
 	// Per-bureau routes: the bureau itself and its office. Which of them
 	// may do what, and for which organisation, is decided in the service.
@@ -151,6 +157,18 @@ func New(d Deps) *fiber.App {
 	v1.Get(bureau+"/submissions/:version/file", with(participantRead, h.submissionFile("file"))...)
 	v1.Get(bureau+"/submissions/:version/report", with(participantRead, h.submissionFile("report"))...)
 	v1.Get(bureau+"/submissions/:version/annotated", with(participantRead, h.annotatedSubmission)...)
+	v1.Get(bureau+"/submissions/:version/changes", with(participantRead, h.submissionChanges)...)
+	v1.Get(bureau+"/status", with(participantRead, readBureau(h.svc.BureauStatus))...)
+	// Reviews are the office's; a bureau reads its own.
+	v1.Post(bureau+"/reviews", with(officeRead, postBureau(fiber.StatusCreated, h.svc.Review))...)
+	v1.Get(bureau+"/reviews", with(participantRead, readBureau(h.svc.ListReviews))...)
+	// A bureau asks for more time, an office admin grants it or decides
+	// the bureau's request.
+	v1.Post(bureau+"/extensions", with(participant, postBureau(fiber.StatusCreated, h.svc.Extend))...)
+	v1.Get(bureau+"/extensions", with(participantRead, readBureau(h.svc.ListExtensions))...)
+	v1.Post(bureau+"/extensions/:ext_id/decision", with(office, h.decideExtension)...)
+	v1.Post(bureau+"/publication", with(participant, postBureau(fiber.StatusCreated, h.svc.Publish))...)
+	v1.Get(bureau+"/publication", with(participantRead, readBureau(h.svc.GetPublication))...)
 
 	// The web UI's pages; its routes are outside /api/v1.
 	if d.Web != nil {

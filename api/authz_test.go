@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/api"
@@ -38,14 +36,6 @@ const (
 )
 
 var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer, viewerOther}
-
-// healthyTemporal answers the readiness check; the matrix never starts a
-// workflow (launch is exercised on a cycle that is already open).
-type healthyTemporal struct{ client.Client }
-
-func (healthyTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
-	return &client.CheckHealthResponse{}, nil
-}
 
 // statuses gives the expected status per actor; "*" is everyone else.
 type statuses map[string]int
@@ -102,7 +92,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		svc := &service.Service{DB: db, Logger: log}
 		_, err := svc.EnsureAdmin(t.Context(), "", adminToken)
 		require.NoError(t, err)
-		app := api.New(api.Deps{Service: svc, DB: db, Temporal: healthyTemporal{}, Logger: log, LoginsPerMinute: 10000})
+		// The matrix never sends an update: every action is refused, or
+		// found not to fit the bureau's stage, before Temporal is asked
+		// (launch is exercised on a cycle that is already open). Only the
+		// status route queries it.
+		temporal := &fakeTemporal{}
+		svc.Temporal = temporal
+		app := api.New(api.Deps{Service: svc, DB: db, Temporal: temporal, Logger: log, LoginsPerMinute: 10000})
 		root := apitest.Client{T: t, App: app, Token: adminToken}
 		seedOffice(t, root)
 
@@ -145,6 +141,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 		sub := seedSubmission(t, svc, db, cyc.ID, "rsj")
 		bureauPath := "/api/v1/cycles/" + cyc.ID + "/bureaus/rsj"
+		// rsj published version 1 (its stage stays pending, so publishing
+		// again is refused by stage), and had an extension already decided.
+		ext, _ := seedLifecycle(t, db, cyc.ID, "rsj")
+		// A draft cycle of the own office: extending or closing it is a 409.
+		r = root.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},
+			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		var draft struct{ ID string }
+		r.JSON(t, &draft)
 		// A notification to the own office: only its people may mark it read.
 		require.NoError(t, notify.Enqueue(db, notify.Message{Key: "authz/office", Kind: notify.KindNotice, OrgCode: "fzb", Subject: "通知", Body: "正文"}))
 		var note models.Notification
@@ -232,6 +237,42 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/file", fixed(bureauPath + "/submissions/1/file"), nil, bureauRead},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/report", fixed(bureauPath + "/submissions/1/report"), nil, bureauRead},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/annotated", fixed(bureauPath + "/submissions/1/annotated"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/changes", fixed(bureauPath + "/submissions/1/changes"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/status", fixed(bureauPath + "/status"), nil, bureauRead},
+
+			// The lifecycle actions. rsj is not under review, not awaiting
+			// publication and owes no deadline, so whoever may act gets 409
+			// from the stage check, and everyone else is refused before it.
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/reviews", fixed(bureauPath + "/reviews"),
+				func(string) any { return map[string]any{"decision": "approve"} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/reviews", fixed(bureauPath + "/reviews"), nil, bureauRead},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/extensions", fixed(bureauPath + "/extensions"),
+				func(string) any {
+					return map[string]any{"kind": "submission", "until": "3个工作日", "reason": "主要负责人出差"}
+				},
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/extensions", fixed(bureauPath + "/extensions"), nil, bureauRead},
+			// The extension was decided already.
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/extensions/:ext_id/decision", fixed(fmt.Sprintf("%s/extensions/%d/decision", bureauPath, ext.ID)),
+				func(string) any { return map[string]any{"approve": true, "reason": "同意"} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/publication", fixed(bureauPath + "/publication"),
+				func(string) any { return publicationBody() },
+				statuses{"*": 404, anon: 401, platform: 409, adminOwn: 409, reviewerOwn: 409, bureauOwn: 409, viewer: 403, viewerOther: 403}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/publication", fixed(bureauPath + "/publication"), nil, bureauRead},
+			{"POST", "/api/v1/cycles/:id/extend", fixed("/api/v1/cycles/" + draft.ID + "/extend"),
+				func(string) any {
+					return map[string]any{"kind": "submission", "date": "2027-03-10", "reason": "统一顺延"}
+				},
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+			{"POST", "/api/v1/cycles/:id/close", fixed("/api/v1/cycles/" + draft.ID + "/close"),
+				func(string) any { return map[string]any{"reason": "年度工作结束"} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+			{"GET", "/api/v1/cycles/:id/milestones", fixed("/api/v1/cycles/" + cyc.ID + "/milestones"), nil, cycleRead},
+			// Published reports are public; so is the file of one.
+			{"GET", "/api/v1/public/reports", fixed("/api/v1/public/reports?year=2025"), nil, everyone},
+			{"GET", "/api/v1/public/reports/:cycle/:org/report", fixed("/api/v1/public/reports/" + cyc.ID + "/rsj/report"), nil, everyone},
 		}
 
 		// Every registered route has a case, and every case a route.
@@ -261,5 +302,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 				require.Equal(t, c.want.of(actor), r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
 			}
 		}
+		require.Empty(t, temporal.sent(), "an update reached Temporal")
 	})
 }

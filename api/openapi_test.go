@@ -21,6 +21,8 @@ import (
 // (SPEC §7); the document marks exactly these with "security": [].
 var publicOperations = []string{
 	"GET /api/v1/openapi.json",
+	"GET /api/v1/public/reports",
+	"GET /api/v1/public/reports/{cycle}/{org}/report",
 	"GET /healthz",
 	"GET /metrics",
 	"GET /readyz",

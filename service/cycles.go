@@ -31,6 +31,8 @@ type CycleInput struct {
 	PublicationDue string   `json:"publication_due"`
 	DocNo          string   `json:"doc_no,omitempty"`
 	NoticeExtra    string   `json:"notice_extra,omitempty"`
+	// Settings are the deadline rules; omitted fields take the defaults.
+	Settings *SettingsInput `json:"settings,omitempty"`
 }
 
 // NoticeView is the issued notice.
@@ -60,6 +62,27 @@ type CycleView struct {
 	FannedOutAt    *time.Time       `json:"fanned_out_at,omitempty"`
 	// Catalogues are the catalogue parts the cycle pins, e.g. general@2025.1.
 	Catalogues []string `json:"catalogues"`
+	// Settings are the deadline rules, defaults applied.
+	Settings  SettingsView `json:"settings"`
+	ClosingAt *time.Time   `json:"closing_at,omitempty"`
+	ClosedAt  *time.Time   `json:"closed_at,omitempty"`
+	// Outcome is how the bureaus stood when the cycle closed.
+	Outcome *OutcomeView `json:"outcome,omitempty"`
+}
+
+// cycleView is a cycle without its progress counts and notice.
+func cycleView(c models.Cycle, officeCode, officeName string) (CycleView, error) {
+	outcome, err := decodeOutcome(c.Outcome)
+	if err != nil {
+		return CycleView{}, fmt.Errorf("cycle %s: %w", c.ID, err)
+	}
+	return CycleView{
+		ID: c.ID, Year: c.Year, Title: c.Title, Status: c.Status, OfficeCode: officeCode, OfficeName: officeName,
+		SubmissionDue: chinatime.In(c.SubmissionDue), PublicationDue: chinatime.In(c.PublicationDue),
+		DocNo: c.DocNo, CreatedAt: chinatime.In(c.CreatedAt), LaunchedAt: inChina(c.LaunchedAt), FannedOutAt: inChina(c.FannedOutAt),
+		Progress: emptyProgress(), Catalogues: splitPins(c.Catalogues), Settings: settingsView(c.Settings),
+		ClosingAt: inChina(c.ClosingAt), ClosedAt: inChina(c.ClosedAt), Outcome: outcome,
+	}, nil
 }
 
 // CreateCycle validates the input and stores a draft cycle with its
@@ -97,7 +120,7 @@ func (s *Service) CreateCycle(ctx context.Context, p Principal, in CycleInput) (
 			After: map[string]any{
 				"year": cycle.Year, "title": cycle.Title, "office_code": strings.TrimSpace(in.OfficeCode),
 				"bureaus": len(bureaus), "submission_due": cycle.SubmissionDue, "publication_due": cycle.PublicationDue,
-				"catalogues": cycle.Catalogues,
+				"catalogues": cycle.Catalogues, "settings": cycle.Settings,
 			},
 		})
 	})
@@ -126,6 +149,9 @@ func (s *Service) validateCycle(tx *gorm.DB, p Principal, in CycleInput) (models
 	if utf8.RuneCountInString(docNo) > 64 {
 		bad("doc_no", "文号不能超过64个字")
 	}
+	var settingsErrs fieldErrors
+	settings := validateSettings(&settingsErrs, in.Settings)
+	invalid = append(invalid, settingsErrs...)
 
 	// Dates: defaults from SPEC §1 (3月1日 for departments, before 4月1日
 	// for publication); a malformed date is a 400, a wrong order a 422.
@@ -198,7 +224,7 @@ func (s *Service) validateCycle(tx *gorm.DB, p Principal, in CycleInput) (models
 	return models.Cycle{
 		Year: in.Year, Title: title, OfficeID: office.ID, Status: models.CycleDraft,
 		SubmissionDue: subDue.UTC(), PublicationDue: pubDue.UTC(), DocNo: docNo,
-		NoticeExtra: strings.TrimSpace(in.NoticeExtra),
+		NoticeExtra: strings.TrimSpace(in.NoticeExtra), Settings: settings,
 	}, bureaus, nil
 }
 
@@ -296,12 +322,9 @@ func (s *Service) GetCycle(ctx context.Context, p Principal, id string) (CycleVi
 	if err != nil {
 		return CycleView{}, err
 	}
-	v := CycleView{
-		ID: cycle.ID, Year: cycle.Year, Title: cycle.Title, Status: cycle.Status,
-		OfficeCode: office.Code, OfficeName: office.Name,
-		SubmissionDue: chinatime.In(cycle.SubmissionDue), PublicationDue: chinatime.In(cycle.PublicationDue),
-		DocNo: cycle.DocNo, CreatedAt: chinatime.In(cycle.CreatedAt), LaunchedAt: inChina(cycle.LaunchedAt), FannedOutAt: inChina(cycle.FannedOutAt),
-		Progress: emptyProgress(), Catalogues: splitPins(cycle.Catalogues),
+	v, err := cycleView(cycle, office.Code, office.Name)
+	if err != nil {
+		return CycleView{}, err
 	}
 	var counts []struct {
 		Stage string
@@ -372,13 +395,12 @@ func (s *Service) ListCycles(ctx context.Context, p Principal) ([]CycleView, err
 		if !visible(r.Cycle) {
 			continue
 		}
+		v, err := cycleView(r.Cycle, r.OfficeCode, r.OfficeName)
+		if err != nil {
+			return nil, err
+		}
 		index[r.ID] = len(out)
-		out = append(out, CycleView{
-			ID: r.ID, Year: r.Year, Title: r.Title, Status: r.Status, OfficeCode: r.OfficeCode, OfficeName: r.OfficeName,
-			SubmissionDue: chinatime.In(r.SubmissionDue), PublicationDue: chinatime.In(r.PublicationDue),
-			DocNo: r.DocNo, CreatedAt: chinatime.In(r.CreatedAt), LaunchedAt: inChina(r.LaunchedAt), FannedOutAt: inChina(r.FannedOutAt),
-			Progress: emptyProgress(), Catalogues: splitPins(r.Catalogues),
-		})
+		out = append(out, v)
 	}
 	var counts []struct {
 		CycleID string

@@ -60,7 +60,7 @@ func (s *Service) Launch(ctx context.Context, p Principal, id string) (LaunchVie
 		// A launch whose workflow failed (the cycle is still a draft) may be
 		// retried; a completed cycle workflow is never started again.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-	}, wire.CycleWorkflow, wire.CycleInput{CycleID: id})
+	}, wire.CycleWorkflow, wire.CycleInput{CycleID: id, Year: cycle.Year})
 	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{

@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -23,11 +24,65 @@ type participation struct {
 type participationAccess int
 
 const (
-	// readAccess: the bureau itself and the office (admin, reviewer).
+	// readAccess: the bureau itself, the office (admin, reviewer) and the
+	// viewers granted the cycle.
 	readAccess participationAccess = iota
 	// submitAccess: the bureau itself, or an office admin on its behalf.
 	submitAccess
+	// reviewAccess: the office's admins and reviewers.
+	reviewAccess
+	// publishAccess: the bureau itself, or the office (admin, reviewer)
+	// on its behalf.
+	publishAccess
+	// extendAccess: the bureau asks for more time, an office admin grants
+	// it directly.
+	extendAccess
+	// decideAccess: the office's admins, deciding a bureau's request.
+	decideAccess
 )
+
+// participationRules says, per access, which roles besides the platform
+// admin may act, and why each other role may not (403). Every role is
+// still scoped: office staff to their office's cycles, a bureau to itself,
+// a viewer to the cycles granted.
+var participationRules = map[participationAccess]struct {
+	roles   []string
+	refused map[string]string
+}{
+	readAccess: {roles: []string{models.RoleAdmin, models.RoleReviewer, models.RoleBureau, models.RoleViewer}},
+	submitAccess: {roles: []string{models.RoleAdmin, models.RoleBureau}, refused: map[string]string{
+		models.RoleReviewer: "审核人员不能代替单位报送；请由单位自行报送或由管理员代报",
+		models.RoleViewer:   "查看人员只能查看，不能报送",
+	}},
+	reviewAccess: {roles: []string{models.RoleAdmin, models.RoleReviewer}, refused: map[string]string{
+		models.RoleBureau: "部门不能审核报表；审核由法治办的审核人员或管理员进行",
+		models.RoleViewer: "查看人员只能查看，不能审核",
+	}},
+	publishAccess: {roles: []string{models.RoleAdmin, models.RoleReviewer, models.RoleBureau}, refused: map[string]string{
+		models.RoleViewer: "查看人员只能查看，不能登记公开",
+	}},
+	extendAccess: {roles: []string{models.RoleAdmin, models.RoleBureau}, refused: map[string]string{
+		models.RoleReviewer: "审核人员不能办理延期；延期由单位申请、法治办管理员批准",
+		models.RoleViewer:   "查看人员只能查看，不能申请延期",
+	}},
+	decideAccess: {roles: []string{models.RoleAdmin}, refused: map[string]string{
+		models.RoleReviewer: "只有法治办管理员可以审批延期申请",
+		models.RoleBureau:   "只有法治办管理员可以审批延期申请",
+		models.RoleViewer:   "查看人员只能查看，不能审批延期申请",
+	}},
+}
+
+// allowed refuses, with a 403, a role that may not act under access at all.
+func (a participationAccess) allowed(role string) error {
+	rule := participationRules[a]
+	if role == models.RolePlatformAdmin || slices.Contains(rule.roles, role) {
+		return nil
+	}
+	if msg, ok := rule.refused[role]; ok {
+		return apperr.Forbidden(msg)
+	}
+	return apperr.Forbidden("当前角色无权访问单位报表")
+}
 
 // loadParticipation finds the bureau org in cycle id and checks that p may
 // act on it. Another office's cycle and another bureau's participation do
@@ -35,22 +90,11 @@ const (
 func (s *Service) loadParticipation(tx *gorm.DB, p Principal, id, org string, access participationAccess) (participation, error) {
 	var pt participation
 	notFound := apperr.NotFound(fmt.Sprintf("周期“%s”中没有单位“%s”", id, org))
-	switch p.Role {
-	case models.RoleBureau:
-		if p.OrgCode != org {
-			return pt, notFound
-		}
-	case models.RoleReviewer:
-		if access == submitAccess {
-			return pt, apperr.Forbidden("审核人员不能代替单位报送；请由单位自行报送或由管理员代报")
-		}
-	case models.RoleViewer:
-		if access == submitAccess {
-			return pt, apperr.Forbidden("查看人员只能查看，不能报送")
-		}
-	case models.RolePlatformAdmin, models.RoleAdmin:
-	default:
-		return pt, apperr.Forbidden("当前角色无权访问单位报表")
+	if err := access.allowed(p.Role); err != nil {
+		return pt, err
+	}
+	if p.Role == models.RoleBureau && p.OrgCode != org {
+		return pt, notFound
 	}
 	if err := tx.Take(&pt.cycle, "id = ?", id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return pt, notFound

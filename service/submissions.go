@@ -10,9 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/apperr"
@@ -23,9 +20,6 @@ import (
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
 )
-
-// submitTimeout bounds how long a bureau waits for its version number.
-const submitTimeout = 30 * time.Second
 
 // Upload is a file as received.
 type Upload struct {
@@ -157,7 +151,7 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 	req := wire.SubmitRequest{
 		Round: pt.participant.Round, FileName: file.Name, Catalogue: res.Return.Meta.Catalogue,
 		WarningCount: len(res.Warnings),
-		By:           wire.Actor{UserID: p.UserID, Name: p.Username, Role: p.Role, OrgCode: p.OrgCode, RequestID: p.RequestID},
+		By:           p.wireActor(),
 	}
 	// Stored before the update so the workflow history carries hashes
 	// only. Blobs are immutable and shared; one left unreferenced by a
@@ -182,21 +176,11 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 		return SubmissionView{}, err
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, submitTimeout)
-	defer cancel()
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   wire.BureauWorkflowID(id, org),
-		UpdateID:     wire.SubmitUpdateID(req.Round, req.ReturnSHA),
-		UpdateName:   wire.UpdateSubmit,
-		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return SubmissionView{}, updateError("报送", err)
-	}
+	u := bureauUpdate(p, id, org, "报送", wire.UpdateSubmit, req)
+	u.updateID = wire.SubmitUpdateID(req.Round, req.ReturnSHA)
 	var out wire.SubmitResult
-	if err := handle.Get(ctx, &out); err != nil {
-		return SubmissionView{}, updateError("报送", err)
+	if err := s.update(ctx, u, &out); err != nil {
+		return SubmissionView{}, err
 	}
 	v, err := s.GetSubmission(ctx, p, id, org, out.Version)
 	v.Stage = string(out.Stage)
@@ -214,20 +198,6 @@ func returnInvalid(res *excelreturn.Result) error {
 		msg = res.Errors[0].Message
 	}
 	return apperr.Validation(msg, details...)
-}
-
-// updateError turns a refused update into a 409 with the workflow's own
-// Chinese reason; an unreachable Temporal into a 503.
-func updateError(what string, err error) error {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Type() == wire.RefusedErrorType {
-		return apperr.Conflict(app.Message())
-	}
-	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return apperr.Conflict(what + "失败：该单位的流程尚未启动或已结束")
-	}
-	return temporalError(what, err)
 }
 
 // checkFileName refuses names a browser would never send; anything else

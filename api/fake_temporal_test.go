@@ -1,0 +1,97 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// fakeTemporal stands in for the Temporal client: it answers the
+// readiness check, the bureau state query and the lifecycle updates with
+// canned results, and records every update it is sent, so tests can tell
+// what reached the workflows and what was refused before.
+type fakeTemporal struct {
+	client.Client
+	mu      sync.Mutex
+	updates []client.UpdateWorkflowOptions
+	// results answers updates by name; refuse, when set, refuses every
+	// update as a validator would.
+	results map[string]any
+	refuse  string
+	// state answers the state query; nil answers with the bureau waiting
+	// for its first return. queryErr, when set, fails the query.
+	state    *wire.BureauState
+	queryErr error
+}
+
+func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
+	return &client.CheckHealthResponse{}, nil
+}
+
+func (f *fakeTemporal) UpdateWorkflow(_ context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, o)
+	if f.refuse != "" {
+		return fakeHandle{err: temporal.NewApplicationError(f.refuse, wire.RefusedErrorType)}, nil
+	}
+	return fakeHandle{res: f.results[o.UpdateName]}, nil
+}
+
+// sent lists the updates sent so far.
+func (f *fakeTemporal) sent() []client.UpdateWorkflowOptions {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]client.UpdateWorkflowOptions(nil), f.updates...)
+}
+
+func (f *fakeTemporal) QueryWorkflow(_ context.Context, workflowID, _, queryType string, _ ...any) (converter.EncodedValue, error) {
+	if f.queryErr != nil {
+		return nil, f.queryErr
+	}
+	if queryType != wire.QueryState {
+		return nil, temporal.NewApplicationError("unknown query "+queryType, "QueryNotFound")
+	}
+	st := f.state
+	if st == nil {
+		rest, _ := strings.CutPrefix(workflowID, "cycle/")
+		cycleID, org, _ := strings.Cut(rest, "/bureau/")
+		st = &wire.BureauState{CycleID: cycleID, OrgCode: org, Stage: wire.StageAwaitingSubmission, Round: 1,
+			CanSubmit: true, Waiting: "等待本单位报送第1轮报表"}
+	}
+	return jsonValue{st}, nil
+}
+
+// fakeHandle is a completed update: its result, or its refusal.
+type fakeHandle struct {
+	client.WorkflowUpdateHandle
+	res any
+	err error
+}
+
+func (h fakeHandle) Get(_ context.Context, v any) error {
+	if h.err != nil {
+		return h.err
+	}
+	return jsonValue{h.res}.Get(v)
+}
+
+// jsonValue decodes like a payload converter: through JSON.
+type jsonValue struct{ v any }
+
+func (j jsonValue) HasValue() bool { return j.v != nil }
+
+func (j jsonValue) Get(v any) error {
+	b, err := json.Marshal(j.v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}

@@ -1,0 +1,263 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/lawcycle/lawcycle/apperr"
+	"github.com/lawcycle/lawcycle/calendar"
+	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/wire"
+)
+
+// DefaultPublicationMethod is the 公开方式 when none is given.
+const DefaultPublicationMethod = "政府网站"
+
+// PublicationInput records a bureau's published report (SPEC §7 POST
+// …/publication).
+type PublicationInput struct {
+	URL string `json:"url"`
+	// IndexNo is the 索引号 as published; empty generates one.
+	IndexNo         string `json:"index_no,omitempty"`
+	IssuedOn        string `json:"issued_on"`
+	Publisher       string `json:"publisher"`
+	Method          string `json:"method,omitempty"`
+	SecrecyReviewed bool   `json:"secrecy_reviewed"`
+	LeaderApproved  bool   `json:"leader_approved"`
+}
+
+// PublishResultView answers a publication.
+type PublishResultView struct {
+	IndexNo     string    `json:"index_no"`
+	Late        bool      `json:"late"`
+	Stage       string    `json:"stage"`
+	StageLabel  string    `json:"stage_label"`
+	PublishedAt time.Time `json:"published_at"`
+}
+
+// PublicationView is a bureau's recorded publication.
+type PublicationView struct {
+	CycleID         string    `json:"cycle_id"`
+	OrgCode         string    `json:"org_code"`
+	Version         int       `json:"version"`
+	URL             string    `json:"url"`
+	IndexNo         string    `json:"index_no"`
+	IssuedOn        string    `json:"issued_on"`
+	Publisher       string    `json:"publisher"`
+	Method          string    `json:"method"`
+	SecrecyReviewed bool      `json:"secrecy_reviewed"`
+	LeaderApproved  bool      `json:"leader_approved"`
+	Late            bool      `json:"late"`
+	Due             time.Time `json:"due"`
+	RecordedBy      string    `json:"recorded_by"`
+	PublishedAt     time.Time `json:"published_at"`
+}
+
+// Publish records where and how the bureau published its report; the
+// bureau itself or its office on its behalf. Publication after the due
+// date is accepted and flagged late by the workflow.
+func (s *Service) Publish(ctx context.Context, p Principal, id, org string, in PublicationInput) (PublishResultView, error) {
+	tx := s.DB.WithContext(ctx)
+	pt, err := s.loadParticipation(tx, p, id, org, publishAccess)
+	if err != nil {
+		return PublishResultView{}, err
+	}
+	req, err := s.validatePublication(in)
+	if err != nil {
+		return PublishResultView{}, err
+	}
+	if err := cycleRunning(pt.cycle, "登记公开"); err != nil {
+		return PublishResultView{}, err
+	}
+	switch stage := wire.Stage(pt.participant.Stage); stage {
+	case wire.StageAwaitingPublication:
+	case wire.StageCompleted:
+		return PublishResultView{}, apperr.Conflict("本单位已登记公开信息，不能重复登记")
+	default:
+		return PublishResultView{}, apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，报表审核通过后才能登记公开", stage.Label()))
+	}
+	if req.IndexNo != "" {
+		var n int64
+		if err := tx.Model(&models.Publication{}).Where("index_no = ?", req.IndexNo).Count(&n).Error; err != nil {
+			return PublishResultView{}, fmt.Errorf("check index no: %w", err)
+		}
+		if n > 0 {
+			return PublishResultView{}, apperr.Conflict(fmt.Sprintf("索引号“%s”已被其他公开报告使用", req.IndexNo), apperr.Field(-1, "index_no", "索引号重复"))
+		}
+	}
+	req.By = p.wireActor()
+	var out wire.PublishResult
+	if err := s.update(ctx, bureauUpdate(p, id, org, "登记公开", wire.UpdatePublish, req), &out); err != nil {
+		return PublishResultView{}, err
+	}
+	return PublishResultView{IndexNo: out.IndexNo, Late: out.Late, Stage: string(out.Stage), StageLabel: out.Stage.Label(),
+		PublishedAt: chinatime.In(out.PublishedAt)}, nil
+}
+
+// validatePublication checks the disclosure metadata of SPEC §3 stage 5.
+func (s *Service) validatePublication(in PublicationInput) (wire.PublishRequest, error) {
+	var bad fieldErrors
+	req := wire.PublishRequest{SecrecyReviewed: in.SecrecyReviewed, LeaderApproved: in.LeaderApproved}
+	if req.URL = bad.text("url", "公开网址", in.URL, 1000, true); req.URL != "" {
+		if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			strings.ContainsAny(req.URL, " \t\r\n") {
+			bad.add(-1, "url", fmt.Sprintf("公开网址“%s”无效，应为以 http:// 或 https:// 开头的完整网址", clipText(req.URL, 80)))
+		}
+	}
+	req.IndexNo = bad.text("index_no", "索引号", in.IndexNo, 100, false)
+	if raw := strings.TrimSpace(in.IssuedOn); raw == "" {
+		bad.add(-1, "issued_on", "请填写成文日期（issued_on，如 2026-03-20）")
+	} else {
+		d, err := parseDay("issued_on", "成文日期", raw)
+		if err != nil {
+			return req, err
+		}
+		if d.After(calendar.DateOf(s.now())) {
+			bad.add(-1, "issued_on", fmt.Sprintf("成文日期（%s）不能晚于今天", d.Chinese()))
+		}
+		req.IssuedOn = d.String()
+	}
+	req.Publisher = bad.text("publisher", "发布单位", in.Publisher, 200, true)
+	if req.Method = bad.text("method", "公开方式", in.Method, 100, false); req.Method == "" {
+		req.Method = DefaultPublicationMethod
+	}
+	if !in.SecrecyReviewed {
+		bad.add(-1, "secrecy_reviewed", "请先完成保密审查")
+	}
+	if !in.LeaderApproved {
+		bad.add(-1, "leader_approved", "请先经主要负责人审定")
+	}
+	return req, bad.err("公开信息")
+}
+
+// clipText shortens s to n characters for a message.
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// GetPublication returns the bureau's recorded publication.
+func (s *Service) GetPublication(ctx context.Context, p Principal, id, org string) (PublicationView, error) {
+	tx := s.DB.WithContext(ctx)
+	if _, err := s.loadParticipation(tx, p, id, org, readAccess); err != nil {
+		return PublicationView{}, err
+	}
+	var r models.Publication
+	if err := tx.Take(&r, "cycle_id = ? AND org_code = ?", id, org).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return PublicationView{}, apperr.NotFound("本单位尚未登记公开信息")
+	} else if err != nil {
+		return PublicationView{}, fmt.Errorf("load publication: %w", err)
+	}
+	return PublicationView{
+		CycleID: r.CycleID, OrgCode: r.OrgCode, Version: r.Version, URL: r.URL, IndexNo: r.IndexNo, IssuedOn: r.IssuedOn,
+		Publisher: r.Publisher, Method: r.Method, SecrecyReviewed: r.SecrecyReviewed, LeaderApproved: r.LeaderApproved,
+		Late: r.Late, Due: chinatime.In(r.Due), RecordedBy: r.RecordedBy, PublishedAt: chinatime.In(r.PublishedAt),
+	}, nil
+}
+
+// PublicReport is one published report as anyone may see it (SPEC §6).
+type PublicReport struct {
+	CycleID     string    `json:"cycle_id"`
+	Year        int       `json:"year"`
+	Title       string    `json:"title"`
+	OfficeCode  string    `json:"office_code"`
+	OfficeName  string    `json:"office_name"`
+	OrgCode     string    `json:"org_code"`
+	OrgName     string    `json:"org_name"`
+	URL         string    `json:"url"`
+	IndexNo     string    `json:"index_no"`
+	IssuedOn    string    `json:"issued_on"`
+	Publisher   string    `json:"publisher"`
+	Method      string    `json:"method"`
+	Late        bool      `json:"late"`
+	PublishedAt time.Time `json:"published_at"`
+	// ReportURL downloads the report file; empty when none was uploaded.
+	ReportURL string `json:"report_url,omitempty"`
+}
+
+// PublicReportPath is where a published report's file is served.
+func PublicReportPath(cycleID, org string) string {
+	return "/api/v1/public/reports/" + url.PathEscape(cycleID) + "/" + url.PathEscape(org) + "/report"
+}
+
+// PublicReports lists the published reports of report year (0: every
+// year), newest year first, then newest publication first. No login: it
+// holds only what was published.
+func (s *Service) PublicReports(ctx context.Context, year int) ([]PublicReport, error) {
+	if year != 0 && (year < 2000 || year > 9999) {
+		return nil, apperr.Invalid(fmt.Sprintf("年度“%d”无效，应为 2000 至 9999 之间的整数", year), apperr.Field(-1, "year", "取值无效"))
+	}
+	var rows []struct {
+		PublicReport
+		ReportSHA *string
+	}
+	err := s.DB.WithContext(ctx).Raw(`SELECT p.cycle_id, c.year, c.title, f.code AS office_code, f.name AS office_name,
+  p.org_code, o.name AS org_name, p.url, p.index_no, p.issued_on, p.publisher, p.method, p.late, p.published_at,
+  s.report_sha
+FROM publications p
+JOIN cycles c ON c.id = p.cycle_id
+JOIN organisations f ON f.id = c.office_id
+JOIN organisations o ON o.id = p.org_id
+LEFT JOIN submissions s ON s.cycle_id = p.cycle_id AND s.org_code = p.org_code AND s.version = p.version
+WHERE (? = 0 OR c.year = ?)
+ORDER BY c.year DESC, p.published_at DESC, p.id DESC`, year, year).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("list public reports: %w", err)
+	}
+	out := make([]PublicReport, len(rows))
+	for i, r := range rows {
+		out[i] = r.PublicReport
+		out[i].PublishedAt = chinatime.In(r.PublishedAt)
+		if r.ReportSHA != nil && *r.ReportSHA != "" {
+			out[i].ReportURL = PublicReportPath(r.CycleID, r.OrgCode)
+		}
+	}
+	return out, nil
+}
+
+// PublicReportFile returns the report file of a published version, named
+// for the public, with its stored content type.
+func (s *Service) PublicReportFile(ctx context.Context, cycleID, org string) (TemplateFile, string, error) {
+	tx := s.DB.WithContext(ctx)
+	notFound := apperr.NotFound(fmt.Sprintf("周期“%s”中单位“%s”没有已公开的报告", cycleID, org))
+	var r struct {
+		Year       int
+		OrgName    string
+		ReportSHA  string
+		ReportName string
+	}
+	err := tx.Raw(`SELECT c.year, o.name AS org_name, s.report_sha, s.report_name
+FROM publications p
+JOIN cycles c ON c.id = p.cycle_id
+JOIN organisations o ON o.id = p.org_id
+JOIN submissions s ON s.cycle_id = p.cycle_id AND s.org_code = p.org_code AND s.version = p.version
+WHERE p.cycle_id = ? AND p.org_code = ?`, cycleID, org).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return TemplateFile{}, "", notFound
+	} else if err != nil {
+		return TemplateFile{}, "", fmt.Errorf("load published report: %w", err)
+	}
+	if r.ReportSHA == "" {
+		return TemplateFile{}, "", apperr.NotFound(fmt.Sprintf("单位“%s”公开的版本没有上传报告文件", org))
+	}
+	blob, err := filestore.Get(tx, r.ReportSHA)
+	if err != nil {
+		return TemplateFile{}, "", err
+	}
+	// The uploaded name may say more than the public should read ("终稿
+	// （内部）"); only its extension is kept.
+	name := fmt.Sprintf("%s%d年度法治政府建设情况报告%s", r.OrgName, r.Year, path.Ext(r.ReportName))
+	return TemplateFile{Name: name, Data: blob.Data}, blob.ContentType, nil
+}
