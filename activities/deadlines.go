@@ -123,6 +123,12 @@ func (a *Activities) SendDeadlineStep(ctx context.Context, req wire.DeadlineStep
 		if err != nil {
 			return err
 		}
+		if !stillOwes(b.p, req) {
+			// The bureau met or moved the deadline while the step was on
+			// its way (a submission at 23:59): a late notice would be
+			// wrong, so the step is dropped unrecorded.
+			return nil
+		}
 		row := models.DeadlineStep{Key: req.Step.Key, CycleID: req.CycleID, OrgCode: req.OrgCode, Kind: string(req.Kind),
 			Round: req.Round, Step: name, Due: req.Due.UTC(), SentAt: req.At.UTC()}
 		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&row)
@@ -150,6 +156,20 @@ func (a *Activities) SendDeadlineStep(ctx context.Context, req wire.DeadlineStep
 		return failed(err, "send %s of %s in %s", name, req.OrgCode, req.CycleID)
 	}
 	return nil
+}
+
+// stillOwes reports whether the participant, as the locked read model
+// row shows it, still owes the deadline the step is about.
+func stillOwes(p models.Participant, req wire.DeadlineStepRequest) bool {
+	stage := wire.Stage(p.Stage)
+	switch req.Kind {
+	case wire.DeadlineSubmission:
+		return (stage == wire.StageNotified || stage == wire.StageAwaitingSubmission) &&
+			p.Round == req.Round && p.SubmissionDue.Equal(req.Due)
+	case wire.DeadlinePublication:
+		return (stage == wire.StageApproved || stage == wire.StageAwaitingPublication) && p.PublicationDue.Equal(req.Due)
+	}
+	return false
 }
 
 // stepAction is the audit action of a step; "" for an unknown step.

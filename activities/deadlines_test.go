@@ -168,6 +168,8 @@ func TestSendDeadlineStep(t *testing.T) {
 
 		// A resubmission round names its round.
 		resubmit := endOf(time.March, 9)
+		require.NoError(t, f.db.Model(&models.Participant{}).Where("cycle_id = ? AND org_code = ?", cycleID, "scj").
+			Updates(map[string]any{"round": 2, "submission_due": resubmit.UTC()}).Error)
 		step := wire.DeadlineStep{Name: "reminder-1", At: cst(time.March, 6, 9, 0),
 			Key: wire.DeadlineStepKey(cycleID, "scj", wire.DeadlineSubmission, 2, resubmit, "reminder-1")}
 		require.NoError(t, f.acts.SendDeadlineStep(t.Context(), wire.DeadlineStepRequest{CycleID: cycleID, OrgCode: "scj",
@@ -176,6 +178,18 @@ func TestSendDeadlineStep(t *testing.T) {
 		require.Len(t, scj, 1)
 		require.Contains(t, scj[0].Subject, "重新报送（第2轮）截止日期为2026年3月9日")
 		require.Contains(t, scj[0].Body, "距截止还有1个工作日")
+
+		// A step of a deadline the bureau no longer owes (it submitted while
+		// the step was on its way, or the due date moved) is dropped.
+		require.NoError(t, f.db.Model(&models.Participant{}).Where("cycle_id = ? AND org_code = ?", cycleID, "sfj").
+			Update("stage", string(wire.StageUnderReview)).Error)
+		require.NoError(t, f.acts.SendDeadlineStep(t.Context(), wire.DeadlineStepRequest{CycleID: cycleID, OrgCode: "sfj",
+			Kind: wire.DeadlineSubmission, Round: 1, Due: submissionDue, Step: plan.Steps[3], At: plan.Steps[3].At}))
+		require.NoError(t, f.acts.SendDeadlineStep(t.Context(), wire.DeadlineStepRequest{CycleID: cycleID, OrgCode: "scj",
+			Kind: wire.DeadlineSubmission, Round: 2, Due: endOf(time.March, 20), Step: step, At: step.At}))
+		require.Empty(t, f.inbox("sfj"))
+		require.Len(t, f.inbox("scj"), 1)
+		require.Equal(t, int64(4), f.count(&models.DeadlineStep{}))
 
 		err = f.acts.SendDeadlineStep(t.Context(), wire.DeadlineStepRequest{CycleID: cycleID, OrgCode: "rsj",
 			Kind: wire.DeadlineSubmission, Round: 1, Due: submissionDue, Step: wire.DeadlineStep{Name: "later", Key: "k"}})
