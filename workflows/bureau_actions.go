@@ -72,7 +72,7 @@ func (b *bureau) submit(ctx workflow.Context, req wire.SubmitRequest) (wire.Subm
 	rec := wire.SubmissionRecord{CycleID: b.in.CycleID, OrgCode: b.in.OrgCode, Request: req, Seq: b.seq, At: workflow.Now(ctx)}
 	var res wire.SubmitResult
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordSubmission, rec).Get(ctx, &res); err != nil {
-		return wire.SubmitResult{}, fmt.Errorf("record submission: %w", err)
+		return wire.SubmitResult{}, actionFailed("record submission", err)
 	}
 	b.version = res.Version
 	return res, b.moved(ctx, wire.StageUnderReview)
@@ -115,7 +115,7 @@ func (b *bureau) review(ctx workflow.Context, req wire.ReviewRequest) (wire.Revi
 	rec := wire.ReviewRecord{CycleID: b.in.CycleID, OrgCode: b.in.OrgCode, Request: req, Round: b.round, Seq: b.seq, At: workflow.Now(ctx)}
 	var res wire.ReviewResult
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordReview, rec).Get(ctx, &res); err != nil {
-		return wire.ReviewResult{}, fmt.Errorf("record review: %w", err)
+		return wire.ReviewResult{}, actionFailed("record review", err)
 	}
 	if res.Decision == wire.ReviewReturn {
 		b.round = res.Round
@@ -237,7 +237,7 @@ func (b *bureau) recordExtension(ctx workflow.Context, rec wire.ExtensionRecord,
 	}
 	var res wire.ExtensionResult
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordExtension, rec).Get(ctx, &res); err != nil {
-		return wire.ExtensionResult{}, fmt.Errorf("record extension: %w", err)
+		return wire.ExtensionResult{}, actionFailed("record extension", err)
 	}
 	b.setDue(kind, res.Due)
 	return res, nil
@@ -273,7 +273,7 @@ func (b *bureau) publish(ctx workflow.Context, req wire.PublishRequest) (wire.Pu
 	rec := wire.PublicationRecord{CycleID: b.in.CycleID, OrgCode: b.in.OrgCode, Request: req, Due: b.publicationDue, Seq: b.seq, At: workflow.Now(ctx)}
 	var res wire.PublishResult
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordPublication, rec).Get(ctx, &res); err != nil {
-		return wire.PublishResult{}, fmt.Errorf("record publication: %w", err)
+		return wire.PublishResult{}, actionFailed("record publication", err)
 	}
 	return res, b.moved(ctx, wire.StageCompleted)
 }

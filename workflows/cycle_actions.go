@@ -113,7 +113,7 @@ func (c *cycle) extend(ctx workflow.Context, req wire.CycleExtension) (wire.Cycl
 	rec := wire.CycleExtensionRecord{CycleID: c.in.CycleID, Extension: req, At: workflow.Now(ctx)}
 	var res wire.CycleExtensionResult
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.ExtendCycle, rec).Get(ctx, &res); err != nil {
-		return wire.CycleExtensionResult{}, fmt.Errorf("extend cycle: %w", err)
+		return wire.CycleExtensionResult{}, actionFailed("extend cycle", err)
 	}
 	if req.Kind == wire.DeadlinePublication {
 		c.publicationDue = res.Due
@@ -156,7 +156,7 @@ func (c *cycle) close(ctx workflow.Context, req wire.CloseRequest) (wire.CloseRe
 	defer done()
 	rec := wire.CycleCloseRecord{CycleID: c.in.CycleID, Request: req, At: workflow.Now(ctx)}
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CloseCycle, rec).Get(ctx, nil); err != nil {
-		return wire.CloseResult{}, fmt.Errorf("begin closing: %w", err)
+		return wire.CloseResult{}, actionFailed("begin closing", err)
 	}
 	if c.status == wire.CycleOpen {
 		c.status = wire.CycleClosing
@@ -171,7 +171,7 @@ func (c *cycle) close(ctx workflow.Context, req wire.CloseRequest) (wire.CloseRe
 	rec.Final, rec.At = true, workflow.Now(ctx)
 	var outcome wire.CycleOutcome
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CloseCycle, rec).Get(ctx, &outcome); err != nil {
-		return wire.CloseResult{}, fmt.Errorf("close: %w", err)
+		return wire.CloseResult{}, actionFailed("close", err)
 	}
 	c.status = wire.CycleClosed
 	if err := c.upsertSearch(ctx); err != nil {

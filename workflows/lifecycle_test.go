@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"gorm.io/gorm"
 
@@ -257,6 +258,8 @@ func TestLifecycleLateSubmissionAfterRemindersAndEscalation(t *testing.T) {
 func TestLifecycleReturnResubmitApproveAcrossTwoRounds(t *testing.T) {
 	l := newLifecycle(t)
 	sub1 := l.submit(at(time.February, 12, 10, 0), 1)
+	pastDue := l.on(at(time.February, 12, 10, 30), wire.UpdateReview, wire.ReviewRequest{Version: 1, Decision: wire.ReviewReturn,
+		Comments: []wire.ReviewComment{{Message: "请核实"}}, ResubmitDue: wire.DueSetting{Date: "2026-02-01"}, By: reviewer})
 	byBureau := l.on(at(time.February, 12, 11, 0), wire.UpdateReview, wire.ReviewRequest{Version: 1, Decision: wire.ReviewApprove, By: clerk})
 	returned := l.review(at(time.February, 13, 10, 0), 1, wire.ReviewReturn,
 		wire.ReviewComment{Indicator: "admin_reconsideration_received", Message: "受理件数与上年差异较大，请核实"},
@@ -271,6 +274,12 @@ func TestLifecycleReturnResubmitApproveAcrossTwoRounds(t *testing.T) {
 	l.run()
 
 	requireDone(t, sub1, returned, sub2, approve, pub)
+	// The activity's refusal reaches the caller as a refusal (the API's
+	// 409), and the bureau stays under review.
+	var refused *temporal.ApplicationError
+	require.ErrorAs(t, pastDue.failed, &refused)
+	require.Equal(t, wire.RefusedErrorType, refused.Type())
+	require.Contains(t, refused.Message(), "2026年2月1日")
 	require.ErrorContains(t, byBureau.rejected, "不能审核本单位报送的报表")
 	require.ErrorContains(t, again.rejected, "第1版已退回修改")
 	require.ErrorContains(t, staleRound.rejected, "该报表针对第1轮，而当前是第2轮")
