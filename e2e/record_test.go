@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -57,19 +58,32 @@ func TestRecordReplayFixtures(t *testing.T) {
 	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 
 	ctx := context.Background()
-	write := func(name, workflowID, runID string) {
-		h, err := histstat.History(ctx, temporalClient, workflowID, runID)
-		require.NoError(t, err)
-		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-		require.NoError(t, err)
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, prefix+"-"+name+".json"), raw, 0o644))
-	}
 	runs, err := histstat.Runs(ctx, temporalClient, wire.CycleWorkflowID(id))
 	require.NoError(t, err)
 	require.Len(t, runs, 2, "one batch run and the waiting run")
-	write("cycle-launch-batch", wire.CycleWorkflowID(id), runs[0].RunID)
-	write("cycle-open-waiting", wire.CycleWorkflowID(id), runs[1].RunID)
-	write("bureau-awaiting-submission", wire.BureauWorkflowID(id, codes[0]), "")
-	write("bureau-submitted", wire.BureauWorkflowID(id, submitted), "")
+	writeHistory(t, dir, prefix+"-cycle-launch-batch", wire.CycleWorkflowID(id), runs[0].RunID)
+	writeHistory(t, dir, prefix+"-cycle-open-waiting", wire.CycleWorkflowID(id), runs[1].RunID)
+	writeHistory(t, dir, prefix+"-bureau-awaiting-submission", wire.BureauWorkflowID(id, codes[0]), "")
+	writeHistory(t, dir, prefix+"-bureau-submitted", wire.BureauWorkflowID(id, submitted), "")
+}
+
+// writeHistory writes one run's history as dir/name.json.
+func writeHistory(t *testing.T, dir, name, workflowID, runID string) {
+	t.Helper()
+	h, err := histstat.History(context.Background(), temporalClient, workflowID, runID)
+	require.NoError(t, err)
+	raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".json"), raw, 0o644))
+}
+
+// writeCycleRuns writes every run of a cycle's workflow, numbered.
+func writeCycleRuns(t *testing.T, dir, name, cycleID string) {
+	t.Helper()
+	runs, err := histstat.Runs(context.Background(), temporalClient, wire.CycleWorkflowID(cycleID))
+	require.NoError(t, err)
+	for i, r := range runs {
+		writeHistory(t, dir, fmt.Sprintf("%s-run%d", name, i+1), wire.CycleWorkflowID(cycleID), r.RunID)
+	}
 }

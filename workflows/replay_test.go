@@ -9,9 +9,11 @@ import (
 	"github.com/lawcycle/lawcycle/workflows"
 )
 
-// Every history under testdata/histories was recorded from a real run
-// (see e2e.TestRecordReplayFixtures). Replaying them against the current
-// code fails when a change would break executions already running.
+// Every history under testdata/histories was recorded from a real run:
+// e2e.TestRecordReplayFixtures (launch and submission, v1–v2) and
+// e2e.TestLifecycleOverHTTP (every lifecycle path, v3). Replaying them
+// against the current code fails when a change would break executions
+// already running.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "histories", "*.json"))
 	if err != nil {
