@@ -21,7 +21,8 @@ func TestMigrationsMatchModels(t *testing.T) {
 			&models.Blob{}, &models.Submission{}, &models.CataloguePart{}, &models.CycleViewer{}, &models.WebSession{}, &models.Notification{},
 			&models.CalendarDay{}, &models.CalendarYear{}, &models.CalendarRevision{},
 			&models.Review{}, &models.ReviewComment{}, &models.Extension{}, &models.CycleExtension{}, &models.Publication{},
-			&models.IndexSerial{}, &models.DeadlineStep{}, &models.Milestone{}} {
+			&models.IndexSerial{}, &models.DeadlineStep{}, &models.Milestone{},
+			&models.RectItem{}, &models.RectNote{}, &models.RectEvidence{}, &models.RectCarry{}} {
 			stmt := &gorm.Statement{DB: db}
 			if err := stmt.Parse(m); err != nil {
 				t.Fatal(err)

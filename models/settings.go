@@ -20,16 +20,37 @@ type CycleSettings struct {
 	// EscalateAfterWorkdays: an overdue bureau is escalated to the office
 	// (督办) this many working days after its due day.
 	EscalateAfterWorkdays int `json:"escalate_after_workdays,omitempty"`
+
+	// Rectification items (SPEC §5).
+	// RectImmediateWorkdays: a 立行立改 item without a date is due this
+	// many working days after it opens.
+	RectImmediateWorkdays int `json:"rect_immediate_workdays,omitempty"`
+	// RectReminderWorkdays: 提醒 this many working days before an item's
+	// due day (or a check-in's), e.g. [5, 1].
+	RectReminderWorkdays []int `json:"rect_reminder_workdays,omitempty"`
+	// RectSuperviseWorkdays: the 督办/告诫 sent when an item is overdue
+	// sets a final deadline this many working days after its due day; the
+	// 约谈/通报 follows when that passes too.
+	RectSuperviseWorkdays int `json:"rect_supervise_workdays,omitempty"`
+	// RectCheckInMonths: a 长期坚持 item checks in at the end of every
+	// period of this many months (3: quarterly).
+	RectCheckInMonths int `json:"rect_check_in_months,omitempty"`
 }
 
 // Default cycle settings.
 const (
 	DefaultResubmitWorkdays      = 5
 	DefaultEscalateAfterWorkdays = 3
+	DefaultRectImmediateWorkdays = 10
+	DefaultRectSuperviseWorkdays = 10
+	DefaultRectCheckInMonths     = 3
 )
 
-// DefaultReminderWorkdays are the default reminder offsets.
-var DefaultReminderWorkdays = []int{5, 2, 1}
+// Default reminder offsets of deadlines and of rectification items.
+var (
+	DefaultReminderWorkdays     = []int{5, 2, 1}
+	DefaultRectReminderWorkdays = []int{5, 1}
+)
 
 // WithDefaults fills the zero settings with the defaults.
 func (s CycleSettings) WithDefaults() CycleSettings {
@@ -41,6 +62,18 @@ func (s CycleSettings) WithDefaults() CycleSettings {
 	}
 	if s.EscalateAfterWorkdays == 0 {
 		s.EscalateAfterWorkdays = DefaultEscalateAfterWorkdays
+	}
+	if s.RectImmediateWorkdays == 0 {
+		s.RectImmediateWorkdays = DefaultRectImmediateWorkdays
+	}
+	if len(s.RectReminderWorkdays) == 0 {
+		s.RectReminderWorkdays = append([]int(nil), DefaultRectReminderWorkdays...)
+	}
+	if s.RectSuperviseWorkdays == 0 {
+		s.RectSuperviseWorkdays = DefaultRectSuperviseWorkdays
+	}
+	if s.RectCheckInMonths == 0 {
+		s.RectCheckInMonths = DefaultRectCheckInMonths
 	}
 	return s
 }
