@@ -8,27 +8,20 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/wire"
 )
 
-// Participant flags: what the office's lists highlight about a bureau
-// beside its stage. Workflows never read them; they are for people.
+// Participant flags (wire/flags.go), named here for the activities that
+// set them.
 const (
-	// FlagWarnings: the latest submission was accepted with warnings.
-	FlagWarnings = "warnings"
-	// FlagOverdue: the deadline the bureau owes has passed (逾期).
-	FlagOverdue = "overdue"
-	// FlagEscalated: the office was told of the overdue bureau (督办).
-	FlagEscalated = "escalated"
-	// FlagLateSubmission: a submission came after its due date.
-	FlagLateSubmission = "late_submission"
-	// FlagPublishedLate: the report was published after its due date.
-	FlagPublishedLate = "published_late"
-	// FlagExtensionRequested: an extension request awaits the office.
-	FlagExtensionRequested = "extension_requested"
-	// FlagExtended: a due date of the bureau was extended.
-	FlagExtended = "extended"
-	// FlagUnfinished: the cycle closed before the bureau completed.
-	FlagUnfinished = "unfinished"
+	FlagWarnings           = wire.FlagWarnings
+	FlagOverdue            = wire.FlagOverdue
+	FlagEscalated          = wire.FlagEscalated
+	FlagLateSubmission     = wire.FlagLateSubmission
+	FlagPublishedLate      = wire.FlagPublishedLate
+	FlagExtensionRequested = wire.FlagExtensionRequested
+	FlagExtended           = wire.FlagExtended
+	FlagUnfinished         = wire.FlagUnfinished
 )
 
 // flagEdit removes, then adds, flags; the rest keep their order.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
@@ -106,6 +108,13 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		require.NoError(t, err)
 		e.seedSubmission(id, "rsj", "报表.xlsx", "rsj-staff", nil)
 		upload := e.filled(id, "rsj", "hrss", nil)
+		// rsj had an extension decided already, so deciding it again is a
+		// 409 for whoever may decide.
+		ext := e.seedExtension(id, "rsj", wire.ExtensionApproved, "主要负责人出差")
+		// A draft cycle of the own office: extending or closing it is a
+		// 409 for whoever may.
+		draft := e.draftCycle("草稿周期", "rsj")
+		today := chinatime.Date(e.clock.Now())
 
 		browsers := map[string]*browser{anon: e.browser()}
 		for _, actor := range actors[1:] {
@@ -175,6 +184,47 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 					reviewerOther: 404, bureauOwn: 200, bureauOther: 404}},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version", path: bureauPath + "/submissions/1", want: bureauPage},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version/file", path: bureauPath + "/submissions/1/file", want: bureauPage},
+			{method: "GET", route: "/cycles/:id/milestones", path: "/cycles/" + id + "/milestones", want: cyclePage},
+			{method: "POST", route: "/cycles/:id/extend", path: "/cycles/" + draft.ID + "/extend",
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "kind": {"submission"},
+						"date": {chinatime.Date(draft.SubmissionDue.AddDate(0, 0, 5))}, "reason": {"统一顺延"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404}},
+			{method: "POST", route: "/cycles/:id/close", path: "/cycles/" + draft.ID + "/close",
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "reason": {"年度工作结束"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404}},
+			// The lifecycle pages. rsj is not under review, not awaiting
+			// publication and owes no deadline, so whoever may act gets 409
+			// from the stage check, and everyone else is refused before it.
+			{method: "GET", route: "/cycles/:id/bureaus/:org/review", path: bureauPath + "/review",
+				want: statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404}},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/reviews", path: bureauPath + "/reviews",
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "decision": {"approve"}, "version": {"1"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/extensions", path: bureauPath + "/extensions", want: bureauPage},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/extensions", path: bureauPath + "/extensions",
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "kind": {"submission"},
+						"until": {"3个工作日"}, "reason": {"主要负责人出差"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/extensions/:ext_id/decision", path: fmt.Sprintf("%s/extensions/%d/decision", bureauPath, ext.ID),
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "approve": {"yes"}, "reason": {"同意"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404}},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/publication", path: bureauPath + "/publication", want: bureauPage},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/publication", path: bureauPath + "/publication",
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "url": {"https://www.example.gov.cn/art/1.html"},
+						"issued_on": {today}, "publisher": {"某市人力资源和社会保障局"}, "secrecy_reviewed": {"1"}, "leader_approved": {"1"}})
+				},
+				want: statuses{"*": 404, anon: 303, platform: 409, adminOwn: 409, reviewerOwn: 409, bureauOwn: 409, viewer: 403, viewerOther: 403}},
 		}
 
 		// Every registered web route has a case, and every case a route.

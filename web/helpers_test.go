@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -13,13 +12,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/activities"
@@ -63,8 +60,8 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // env is the real app (API and web UI) on a test database, with a
-// Temporal stand-in that records submissions the way the bureau
-// workflow's activity does.
+// Temporal stand-in that records every action through the activities the
+// workflows run (fake_temporal_test.go).
 type env struct {
 	t     *testing.T
 	db    *gorm.DB
@@ -78,8 +75,8 @@ func newEnv(t *testing.T, db *gorm.DB, cfg web.Config) *env {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := &clock{t: time.Now().UTC()}
-	svc := &service.Service{DB: db, Logger: log, Now: clk.Now,
-		Temporal: &fakeTemporal{acts: &activities.Activities{DB: db, Logger: log, Now: clk.Now}}}
+	acts := &activities.Activities{DB: db, Logger: log, Now: clk.Now, Calendars: &service.Service{DB: db, Logger: log}}
+	svc := &service.Service{DB: db, Logger: log, Now: clk.Now, Temporal: &fakeTemporal{acts: acts}}
 	_, err := svc.EnsureAdmin(t.Context(), adminPassword, "")
 	require.NoError(t, err)
 	var admin models.User
@@ -143,6 +140,33 @@ func (e *env) openCycle(title string, stage wire.Stage, bureaus ...string) strin
 	require.NoError(e.t, e.db.Model(&models.Participant{}).Where("cycle_id = ?", cv.ID).
 		Updates(map[string]any{"stage": string(stage), "round": 1}).Error)
 	return cv.ID
+}
+
+// draftCycle creates a cycle of fzb that was never launched.
+func (e *env) draftCycle(title string, bureaus ...string) service.CycleView {
+	e.t.Helper()
+	now := e.clock.Now()
+	cv, err := e.svc.CreateCycle(e.t.Context(), e.root, service.CycleInput{
+		Year: chinatime.In(now).Year() - 1, Title: title, OfficeCode: "fzb", BureauCodes: bureaus,
+		SubmissionDue: chinatime.Date(now.AddDate(1, 0, 0)), PublicationDue: chinatime.Date(now.AddDate(1, 1, 0)),
+	})
+	require.NoError(e.t, err)
+	return cv
+}
+
+// seedExtension stores an extension of org's submission deadline in the
+// given status, as the workflow's activity would.
+func (e *env) seedExtension(cycleID, org, status, reason string) models.Extension {
+	e.t.Helper()
+	now := e.clock.Now()
+	ext := models.Extension{CycleID: cycleID, OrgCode: org, Kind: string(wire.DeadlineSubmission), Round: 1, Status: status,
+		Reason: reason, Requested: "3个工作日", PreviousDue: now, RequestedBy: org + "-staff", RequestedAt: now}
+	if status != wire.ExtensionPending {
+		due := now.AddDate(0, 0, 5)
+		ext.NewDue, ext.DecidedBy, ext.DecidedAt = &due, "fzb-admin", &now
+	}
+	require.NoError(e.t, e.db.Create(&ext).Error)
+	return ext
 }
 
 // template is the bureau's template as the service writes it.
@@ -357,44 +381,52 @@ func (b *browser) loginToken() string {
 	return csrf(b.t, r)
 }
 
-// fakeTemporal answers the submit update by running the activity the
-// bureau workflow runs, so an accepted upload is recorded for real.
-type fakeTemporal struct {
-	client.Client
-	acts *activities.Activities
-	seq  atomic.Int64
-}
-
-func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
-	return &client.CheckHealthResponse{}, nil
-}
-
-func (f *fakeTemporal) UpdateWorkflow(ctx context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
-	req := o.Args[0].(wire.SubmitRequest)
-	rest, _ := strings.CutPrefix(o.WorkflowID, "cycle/")
-	cycleID, org, _ := strings.Cut(rest, "/bureau/")
-	res, err := f.acts.RecordSubmission(ctx, wire.SubmissionRecord{CycleID: cycleID, OrgCode: org, Request: req,
-		Seq: 1000 + f.seq.Add(1), At: f.acts.Now()})
-	return updateHandle{res: res, err: err}, nil
-}
-
-type updateHandle struct {
-	client.WorkflowUpdateHandle
-	res wire.SubmitResult
-	err error
-}
-
-func (h updateHandle) Get(_ context.Context, v any) error {
-	if h.err != nil {
-		return h.err
-	}
-	*v.(*wire.SubmitResult) = h.res
-	return nil
-}
-
 func mustJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// submit uploads a filled hrss return for the bureau at ws through the
+// workspace form.
+func (e *env) submit(b *browser, token, ws string, overrides map[string]any) {
+	e.t.Helper()
+	rest, _ := strings.CutPrefix(ws, "/cycles/")
+	cycleID, org, _ := strings.Cut(rest, "/bureaus/")
+	data := e.filled(cycleID, org, "hrss", overrides)
+	r := b.upload(ws+"/submissions", url.Values{"csrf_token": {token}}, filePart{field: "file", name: "报表.xlsx", data: data})
+	require.Equal(e.t, http.StatusSeeOther, r.Status, r.Body)
+}
+
+// grantViewer lets a viewer read the cycle.
+func grantViewer(t *testing.T, e *env, cycleID, username string) {
+	t.Helper()
+	_, err := e.svc.GrantViewer(t.Context(), e.root, cycleID, service.ViewerInput{Username: username})
+	require.NoError(t, err)
+}
+
+// requireNoInlineCode checks a page keeps the strict content security
+// policy: no scripts, inline styles or event handlers.
+func requireNoInlineCode(t *testing.T, p page, what string) {
+	t.Helper()
+	require.NotRegexp(t, inlineScript, p.Body, what)
+	require.NotRegexp(t, inlineStyle, p.Body, what)
+	require.NotRegexp(t, inlineHandler, p.Body, what)
+}
+
+func (e *env) participant(cycleID, org string) models.Participant {
+	e.t.Helper()
+	var p models.Participant
+	require.NoError(e.t, e.db.Take(&p, "cycle_id = ? AND org_code = ?", cycleID, org).Error)
+	return p
+}
+
+// seedApproved stores version 1 of org's return and its approval, as the
+// workflow's activities would.
+func (e *env) seedApproved(cycleID, org string) {
+	e.t.Helper()
+	e.seedSubmission(cycleID, org, "报表.xlsx", org+"-staff", nil)
+	require.NoError(e.t, e.db.Create(&models.Review{CycleID: cycleID, OrgCode: org, Version: 1, Round: 1,
+		Decision: string(wire.ReviewApprove), ReviewerName: "fzb-reviewer", ReviewedAt: e.clock.Now()}).Error)
 }

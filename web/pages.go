@@ -80,83 +80,10 @@ func (u *ui) dashboard(c *fiber.Ctx, v *visit) error {
 	return u.render(c, http.StatusOK, "dashboard", v, "年度报告周期", page)
 }
 
-type cyclePage struct {
-	Cycle   service.CycleView
-	Stages  []stageCount
-	Filter  string
-	Bureaus []service.BureauRow
-	// Next is the org code to continue after; empty on the last page.
-	Next string
-}
-
-// cycleBoard is the bureau board of one cycle: every bureau with its
-// stage, a page at a time, optionally of one stage.
-func (u *ui) cycleBoard(c *fiber.Ctx, v *visit) error {
-	ctx := c.UserContext()
-	id := c.Params("id")
-	cyc, err := u.svc.GetCycle(ctx, v.p, id)
-	if err != nil {
-		return err
-	}
-	filter := c.Query("stage")
-	rows, err := u.svc.ListBureaus(ctx, v.p, id, service.BureauFilter{Stage: filter, After: c.Query("after"), Limit: boardPageSize + 1})
-	if err != nil {
-		return err
-	}
-	page := cyclePage{Cycle: cyc, Stages: stageCounts(cyc.Progress), Filter: filter, Bureaus: rows}
-	if len(rows) > boardPageSize {
-		page.Bureaus = rows[:boardPageSize]
-		page.Next = page.Bureaus[boardPageSize-1].OrgCode
-	}
-	return u.render(c, http.StatusOK, "cycle", v, cyc.Title, page)
-}
-
 // refusal is an upload the service refused, shown on the workspace.
 type refusal struct {
 	Message string
 	Details []apperr.Detail
-}
-
-type workspacePage struct {
-	W        service.Workspace
-	Versions []service.SubmissionView
-	// Awaiting: the bureau may upload now.
-	Awaiting bool
-	// Board: the user may open the cycle's bureau board.
-	Board bool
-	// Submitted is the version just created, shown after the redirect.
-	Submitted *service.SubmissionView
-	Refusal   *refusal
-}
-
-func (u *ui) workspace(c *fiber.Ctx, v *visit) error {
-	return u.renderWorkspace(c, v, http.StatusOK, nil)
-}
-
-func (u *ui) renderWorkspace(c *fiber.Ctx, v *visit, status int, ref *refusal) error {
-	ctx := c.UserContext()
-	id, org := c.Params("id"), c.Params("org")
-	w, err := u.svc.GetWorkspace(ctx, v.p, id, org)
-	if err != nil {
-		return err
-	}
-	versions, err := u.svc.ListSubmissions(ctx, v.p, id, org)
-	if err != nil {
-		return err
-	}
-	page := workspacePage{
-		W: w, Versions: versions, Refusal: ref,
-		Awaiting: w.CanSubmit && w.CycleStatus == models.CycleOpen && wire.Stage(w.Stage) == wire.StageAwaitingSubmission,
-		Board:    v.p.Role != models.RoleBureau,
-	}
-	if n, err := strconv.Atoi(c.Query("submitted")); err == nil && ref == nil {
-		for i := range versions {
-			if versions[i].Version == n {
-				page.Submitted = &versions[i]
-			}
-		}
-	}
-	return u.render(c, status, "workspace", v, w.OrgName, page)
 }
 
 func (u *ui) template(c *fiber.Ctx, v *visit) error {
@@ -297,13 +224,16 @@ func extension(name string) string {
 }
 
 // versionPage shows one stored version: its values as the reviewer reads
-// them, the 存在问题 rows that will become rectification items, and the
-// 下一年度安排.
+// them, what changed against the previous version and the comments that
+// change answers, the review this version received, the 存在问题 rows that
+// will become rectification items, and the 下一年度安排.
 type versionPage struct {
-	W      service.Workspace
-	V      service.SubmissionView
-	Values []service.ValueRow
-	Board  bool
+	W       service.Workspace
+	V       service.SubmissionView
+	Values  []service.ValueRow
+	Changes service.ChangesView
+	Review  *service.ReviewView
+	Board   bool
 }
 
 func (u *ui) version(c *fiber.Ctx, v *visit) error {
@@ -321,6 +251,19 @@ func (u *ui) version(c *fiber.Ctx, v *visit) error {
 	if err != nil {
 		return err
 	}
-	page := versionPage{W: w, V: sub, Values: rows, Board: v.p.Role != models.RoleBureau}
+	changes, err := u.svc.SubmissionChanges(ctx, v.p, id, org, n)
+	if err != nil {
+		return err
+	}
+	reviews, err := u.svc.ListReviews(ctx, v.p, id, org)
+	if err != nil {
+		return err
+	}
+	page := versionPage{W: w, V: sub, Values: rows, Changes: changes, Board: v.p.Role != models.RoleBureau}
+	for i := range reviews {
+		if reviews[i].Version == n {
+			page.Review = &reviews[i]
+		}
+	}
 	return u.render(c, http.StatusOK, "version", v, fmt.Sprintf("%s 第%d版", w.OrgName, n), page)
 }

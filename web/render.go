@@ -33,7 +33,7 @@ const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri '
 // pageSet holds one template per page, each the layout plus the page.
 type pageSet map[string]*template.Template
 
-var pageNames = []string{"login", "dashboard", "cycle", "workspace", "version", "error"}
+var pageNames = []string{"login", "dashboard", "cycle", "milestones", "workspace", "version", "review", "extensions", "publication", "error"}
 
 var funcs = template.FuncMap{
 	"roleLabel":   roleLabel,
@@ -42,12 +42,15 @@ var funcs = template.FuncMap{
 	"flagLabel":   flagLabel,
 	"date":        func(t time.Time) string { return chinatime.FormatDate(t) },
 	"datetime":    func(t time.Time) string { return chinatime.In(t).Format("2006-01-02 15:04") },
+	// ordinal numbers list items from 1, as the service's messages do
+	// ("第2条意见").
+	"ordinal": func(i int) int { return i + 1 },
 }
 
 func parsePages() (pageSet, error) {
 	set := pageSet{}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
@@ -97,13 +100,10 @@ func statusLabel(status string) string {
 }
 
 func flagLabel(flag string) string {
-	switch flag {
-	case "warnings":
-		return "有校验提示"
-	case "late":
-		return "逾期"
+	if flag == "late" {
+		return wire.FlagLabel(wire.FlagOverdue)
 	}
-	return flag
+	return wire.FlagLabel(flag)
 }
 
 // render writes a page. Pages carry personal data: never cached.

@@ -1,6 +1,7 @@
 // Package web is lawcycle's server-rendered web UI (SPEC §7 Web UI): the
-// login page, the office dashboard, a cycle's bureau board and the bureau
-// workspace (template download, upload, versions). Pages are html/template
+// login page, the office dashboard, a cycle's bureau board with its
+// milestones, extension and close, and the bureau workspace (template
+// download, upload, versions, reviews, extensions, publication). Pages are html/template
 // in Simplified Chinese with an embedded stylesheet and no scripts, so the
 // strict content security policy holds.
 //
@@ -65,6 +66,8 @@ var (
 	cycleRoles      = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleViewer}
 	participantRead = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau, models.RoleViewer}
 	participant     = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau}
+	officeStaff     = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer}
+	officeAdmin     = []string{models.RolePlatformAdmin, models.RoleAdmin}
 )
 
 // Register adds the web UI's routes to app. Call it after the API's
@@ -102,6 +105,9 @@ func Register(app *fiber.App, d Deps) error {
 
 	app.Get("/", r(u.page(anyRole, u.dashboard)))
 	app.Get("/cycles/:id", r(u.page(cycleRoles, u.cycleBoard)))
+	app.Get("/cycles/:id/milestones", r(u.page(cycleRoles, u.milestones)))
+	app.Post("/cycles/:id/extend", u.maxBody(actionLimit), r(u.page(officeAdmin, u.extendCycle)))
+	app.Post("/cycles/:id/close", u.maxBody(actionLimit), r(u.page(officeAdmin, u.closeCycle)))
 	ws := "/cycles/:id/bureaus/:org"
 	app.Get(ws, r(u.page(participantRead, u.workspace)))
 	app.Get(ws+"/template", r(u.page(participantRead, u.template)))
@@ -109,6 +115,13 @@ func Register(app *fiber.App, d Deps) error {
 	app.Post(ws+"/checks", u.maxBody(uploadLimit), r(u.page(participant, u.check)))
 	app.Get(ws+"/submissions/:version", r(u.page(participantRead, u.version)))
 	app.Get(ws+"/submissions/:version/file", r(u.page(participantRead, u.submissionFile)))
+	app.Get(ws+"/review", r(u.page(officeStaff, u.reviewForm)))
+	app.Post(ws+"/reviews", u.maxBody(actionLimit), r(u.page(officeStaff, u.review)))
+	app.Get(ws+"/extensions", r(u.page(participantRead, u.extensions)))
+	app.Post(ws+"/extensions", u.maxBody(actionLimit), r(u.page(participant, u.extend)))
+	app.Post(ws+"/extensions/:ext_id/decision", u.maxBody(actionLimit), r(u.page(officeAdmin, u.decideExtension)))
+	app.Get(ws+"/publication", r(u.page(participantRead, u.publication)))
+	app.Post(ws+"/publication", u.maxBody(actionLimit), r(u.page(participant, u.publish)))
 
 	app.Use(u.notFound)
 	return nil
