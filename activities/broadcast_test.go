@@ -73,6 +73,9 @@ func bigCycle(t *testing.T, f *fixture, n int) []string {
 type progress struct {
 	AfterOrgCode string
 	Signalled    int
+	Items        bool
+	AfterItemRow uint
+	ItemsSignals int
 }
 
 func broadcast(t *testing.T, acts *activities.Activities, from any, req wire.BroadcastRequest) (wire.BroadcastResult, any, error) {
@@ -136,7 +139,7 @@ func TestBroadcastToBureaus(t *testing.T) {
 		f.acts.Temporal = sig
 		_, last, err := broadcast(t, f.acts, nil, req)
 		require.ErrorContains(t, err, "frontend unavailable")
-		require.Equal(t, progress{"b0499", 500}, last)
+		require.Equal(t, progress{AfterOrgCode: "b0499", Signalled: 500}, last)
 		require.Len(t, sig.got(), 700)
 
 		sig = &signals{}

@@ -82,23 +82,41 @@ func planDeadline(cal *calendar.Calendar, settings models.CycleSettings, req wir
 			Key: wire.DeadlineStepKey(req.CycleID, req.OrgCode, req.Kind, req.Round, req.Due, name)})
 	}
 	dueDay := calendar.DateOf(req.Due)
-	offsets := slices.Clone(settings.ReminderWorkdays)
-	slices.Sort(offsets)
-	offsets = slices.Compact(offsets)
-	slices.Reverse(offsets)
-	for _, n := range offsets {
-		if n < 0 {
-			continue
-		}
-		at := morning(cal.AddWorkdaysDate(dueDay, -n))
-		if at.After(req.From) && at.Before(req.Due) {
-			step(wire.ReminderStep(n), at)
-		}
+	for _, r := range reminders(cal, settings.ReminderWorkdays, req.Due, req.From) {
+		step(wire.ReminderStep(r.workdays), r.at)
 	}
 	step(wire.StepOverdue, req.Due.Add(time.Second))
 	step(wire.StepEscalation, morning(cal.AddWorkdaysDate(dueDay, settings.EscalateAfterWorkdays)))
 	slices.SortStableFunc(plan.Steps, func(x, y wire.DeadlineStep) int { return x.At.Compare(y.At) })
 	return plan
+}
+
+// reminder is one reminder of a plan: so many working days before the
+// due day, at 09:00.
+type reminder struct {
+	workdays int
+	at       time.Time
+}
+
+// reminders lays out reminders the given working days before due, the
+// earliest first, leaving out those not after from (already past when
+// the due date was set) and those not before due.
+func reminders(cal *calendar.Calendar, offsets []int, due, from time.Time) []reminder {
+	offsets = slices.Clone(offsets)
+	slices.Sort(offsets)
+	offsets = slices.Compact(offsets)
+	slices.Reverse(offsets)
+	var out []reminder
+	for _, n := range offsets {
+		if n < 0 {
+			continue
+		}
+		at := morning(cal.AddWorkdaysDate(calendar.DateOf(due), -n))
+		if at.After(from) && at.Before(due) {
+			out = append(out, reminder{n, at})
+		}
+	}
+	return out
 }
 
 // morning is 09:00 China time of d.

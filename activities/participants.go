@@ -30,7 +30,8 @@ func (a *Activities) ListParticipants(ctx context.Context, req wire.ParticipantP
 // RecordStage writes a bureau's stage into the read model and returns the
 // bureau's due dates. A write whose Seq is not newer than the stored one is
 // a retry or a late duplicate and changes nothing. Entering notified puts
-// the notice in the bureau's inbox.
+// the notice in the bureau's inbox and starts, in this cycle, the
+// bureau's rectification items carried over from earlier cycles.
 func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire.ParticipantInfo, error) {
 	var p models.Participant
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -63,6 +64,13 @@ func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire
 	}
 	if err != nil {
 		return wire.ParticipantInfo{}, fmt.Errorf("record stage %s of %s in %s: %w", ch.Stage, ch.OrgCode, ch.CycleID, err)
+	}
+	if ch.Stage == wire.StageNotified {
+		// On every attempt, not only the one that moved the stage: a retry
+		// must start what a failed attempt did not.
+		if err := a.adoptWaitingItems(ctx, ch); err != nil {
+			return wire.ParticipantInfo{}, failed(err, "adopt carried items of %s in %s", ch.OrgCode, ch.CycleID)
+		}
 	}
 	return wire.ParticipantInfo{OrgCode: p.OrgCode, SubmissionDue: p.SubmissionDue, PublicationDue: p.PublicationDue}, nil
 }

@@ -21,7 +21,8 @@ import (
 // version and moves the read model: to approved, or back to
 // awaiting_submission for the next round with a resubmission due date on
 // the office's calendar. A version is reviewed once: a retry gets the
-// stored result, a second reviewer deciding differently is refused.
+// stored result, a second reviewer deciding differently is refused. An
+// approval starts a rectification item per 存在问题 row of the version.
 func (a *Activities) RecordReview(ctx context.Context, rec wire.ReviewRecord) (wire.ReviewResult, error) {
 	req := rec.Request
 	if req.Decision != wire.ReviewApprove && req.Decision != wire.ReviewReturn {
@@ -82,6 +83,15 @@ func (a *Activities) RecordReview(ctx context.Context, rec wire.ReviewRecord) (w
 	})
 	if err != nil {
 		return wire.ReviewResult{}, failed(err, "record review of %s v%d in %s", rec.OrgCode, req.Version, rec.CycleID)
+	}
+	if result.Decision == wire.ReviewApprove {
+		// After the commit, and on a retry too: the review is recorded once,
+		// the items' starts are idempotent, and a start that failed is
+		// tried again with the activity.
+		start := wire.RectStartRequest{CycleID: rec.CycleID, OrgCode: rec.OrgCode, Version: result.Version, By: req.By}
+		if _, err := a.startReturnItems(ctx, start); err != nil {
+			return wire.ReviewResult{}, failed(err, "start items of %s v%d in %s", rec.OrgCode, result.Version, rec.CycleID)
+		}
 	}
 	return result, nil
 }

@@ -36,10 +36,14 @@ const (
 	KindReturned   Kind = "returned"   // 退回: a submission was returned for changes
 	KindApproved   Kind = "approved"   // 通过: a submission was approved
 	KindExtension  Kind = "extension"  // 延期: an extension was requested, decided or granted
+	// KindRectification: a rectification item (整改事项) was opened, moved
+	// on (progress, closure request, verification) or carried over.
+	KindRectification Kind = "rectification"
 )
 
 // Kinds lists every kind, for validation and documentation.
-var Kinds = []Kind{KindNotice, KindReminder, KindOverdue, KindEscalation, KindReturned, KindApproved, KindExtension}
+var Kinds = []Kind{KindNotice, KindReminder, KindOverdue, KindEscalation, KindReturned, KindApproved, KindExtension,
+	KindRectification}
 
 // Label is the kind's Chinese name.
 func (k Kind) Label() string {
@@ -58,6 +62,8 @@ func (k Kind) Label() string {
 		return "通过"
 	case KindExtension:
 		return "延期"
+	case KindRectification:
+		return "整改"
 	}
 	return string(k)
 }

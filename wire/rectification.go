@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -190,6 +191,10 @@ type RectRunState struct {
 	Status RectStatus
 	Seq    int
 	Sent   []string
+	// Item is the item as the read model last answered; Closing is set
+	// once the cycle closed (the new run carries the item over).
+	Item    RectState
+	Closing bool `json:",omitempty"`
 }
 
 // RectProgress is a bureau's progress note, with evidence files already
@@ -242,6 +247,12 @@ type RectState struct {
 	Due time.Time
 	// FinalDue is the final deadline set by the 督办 step, once sent.
 	FinalDue time.Time
+	// CheckIn numbers the current check-in of a 长期坚持 item (from 1);
+	// Due is its due date.
+	CheckIn int `json:",omitempty"`
+	// Level is the highest escalation sent for Due: 0 none, 1 提醒, 2 督办,
+	// 3 约谈.
+	Level    int `json:",omitempty"`
 	Evidence int
 	Seq      int
 	// Waiting says in Chinese what the item waits for.
@@ -257,6 +268,8 @@ type RectPlanRequest struct {
 	ItemID  string
 	CheckIn int
 	From    time.Time
+	// Due is the due date the workflow works to; zero means the row's.
+	Due time.Time `json:",omitempty"`
 }
 
 // Rectification deadline step names: 提醒 before the due date, 督办/告诫
@@ -267,6 +280,15 @@ const (
 	StepRectSupervise = "supervise" // 督办/告诫
 	StepRectSummon    = "summon"    // 约谈/通报
 )
+
+// RectStepKey builds a rectification step's DeadlineStep.Key: it names the
+// item's workflow, the check-in (0 for an item with one due date), the due
+// date and the step, so a moved due date or the next check-in gets steps
+// of its own and each step is sent once.
+func RectStepKey(cycleID, orgCode, itemID string, checkIn int, due time.Time, step string) string {
+	return RectificationWorkflowID(cycleID, orgCode, itemID) + "/c" + strconv.Itoa(checkIn) +
+		"/" + due.UTC().Format("20060102T150405Z") + "/" + step
+}
 
 // RectPlan is an item's deadline with its steps in time order.
 type RectPlan struct {
@@ -303,6 +325,8 @@ type RectStartRequest struct {
 	CycleID string
 	OrgCode string
 	Version int `json:",omitempty"`
+	// By is who caused the start: the reviewer who approved the return.
+	By Actor
 }
 
 // RectStartResult lists the items whose workflows run.

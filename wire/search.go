@@ -31,6 +31,9 @@ func SearchAttributeTypes() map[string]enumspb.IndexedValueType {
 // Roles as wire.Actor.Role carries them (the same strings as models'
 // roles), for validators that refuse a bureau acting on itself.
 const (
-	ActorRoleBureau = "bureau"
-	ActorRoleViewer = "viewer"
+	ActorRoleBureau        = "bureau"
+	ActorRoleViewer        = "viewer"
+	ActorRoleReviewer      = "reviewer"
+	ActorRoleAdmin         = "admin"
+	ActorRolePlatformAdmin = "platform_admin"
 )

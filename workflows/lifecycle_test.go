@@ -16,6 +16,7 @@ import (
 	"github.com/lawcycle/lawcycle/activities"
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
@@ -59,6 +60,11 @@ type lifecycle struct {
 	db        *gorm.DB
 	returnSHA string
 	updates   int
+	// start is the environment's start time; acts its activities, which
+	// start and signal workflows through starts.
+	start  time.Time
+	acts   *activities.Activities
+	starts *temporaltest.Recorder
 }
 
 // newLifecycle seeds an office, a bureau, an open cycle with its notice
@@ -66,14 +72,8 @@ type lifecycle struct {
 func newLifecycle(t *testing.T) *lifecycle {
 	t.Parallel()
 	db := testdb.SQLite(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(lcStart)
-	env.RegisterWorkflowWithOptions(workflows.Bureau, regOpts(wire.BureauWorkflow))
-	env.RegisterActivity(&activities.Activities{
-		DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Calendars: &service.Service{DB: db}, Now: env.Now,
-	})
+	l := &lifecycle{t: t, db: db, starts: &temporaltest.Recorder{}}
+	l.newEnv(lcStart)
 
 	office := models.Organisation{Code: lcOffice, Name: "某县依法治县办", Kind: models.KindOffice}
 	require.NoError(t, db.Create(&office).Error)
@@ -97,7 +97,24 @@ func newLifecycle(t *testing.T) *lifecycle {
 	require.NoError(t, err)
 	sha, err := filestore.Put(db, parsed, "application/json")
 	require.NoError(t, err)
-	return &lifecycle{t: t, env: env, db: db, returnSHA: sha}
+	l.returnSHA = sha
+	return l
+}
+
+// newEnv gives the lifecycle a fresh test environment starting at start,
+// over the same database: each runs one workflow.
+func (l *lifecycle) newEnv(start time.Time) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.RegisterWorkflowWithOptions(workflows.Bureau, regOpts(wire.BureauWorkflow))
+	env.RegisterWorkflowWithOptions(workflows.Rectification, regOpts(wire.RectificationWorkflow))
+	l.acts = &activities.Activities{
+		DB: l.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Calendars: &service.Service{DB: l.db}, Now: env.Now, Temporal: l.starts,
+	}
+	env.RegisterActivity(l.acts)
+	l.env, l.start, l.updates = env, start, 0
 }
 
 // outcome is what an update callback saw.
@@ -128,7 +145,7 @@ func (l *lifecycle) on(when time.Time, name string, arg any) *outcome {
 				out.done, out.failed, out.value = true, err, v
 			},
 		}, arg)
-	}, when.Sub(lcStart))
+	}, when.Sub(l.start))
 	return out
 }
 
@@ -154,7 +171,7 @@ func (l *lifecycle) publish(when time.Time) *outcome {
 func (l *lifecycle) closeCycleAt(when time.Time) {
 	l.env.RegisterDelayedCallback(func() {
 		l.env.SignalWorkflow(wire.SignalCycleClosed, nil)
-	}, when.Sub(lcStart))
+	}, when.Sub(l.start))
 }
 
 func (l *lifecycle) run() {

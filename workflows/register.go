@@ -19,4 +19,5 @@ func Register(w worker.Registry, acts *activities.Activities) {
 func RegisterWorkflows(w worker.WorkflowRegistry) {
 	w.RegisterWorkflowWithOptions(Cycle, workflow.RegisterOptions{Name: wire.CycleWorkflow})
 	w.RegisterWorkflowWithOptions(Bureau, workflow.RegisterOptions{Name: wire.BureauWorkflow})
+	w.RegisterWorkflowWithOptions(Rectification, workflow.RegisterOptions{Name: wire.RectificationWorkflow})
 }
