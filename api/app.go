@@ -170,6 +170,22 @@ func New(d Deps) *fiber.App {
 	v1.Post(bureau+"/publication", with(participant, postBureau(fiber.StatusCreated, h.svc.Publish))...)
 	v1.Get(bureau+"/publication", with(participantRead, readBureau(h.svc.GetPublication))...)
 
+	// The rectification ledger (整改台账). The cycle's ledger is read by
+	// its office and viewers, and by each bureau for its own items; the
+	// office adds items and verifies closure requests; the bureau reports
+	// progress (an office admin may for it) and alone asks for closure.
+	// A bureau reaches the office's actions so that the service can tell
+	// it why not.
+	v1.Get("/cycles/:id/rectifications", with(participantRead, h.listRectifications)...)
+	v1.Get("/cycles/:id/ledger.xlsx", with(participantRead, h.ledger)...)
+	rect := bureau + "/rectifications"
+	v1.Post(rect, with(participant, postBureau(fiber.StatusCreated, h.svc.CreateRectification))...)
+	v1.Get(rect+"/:item", with(participantRead, h.getRectification)...)
+	v1.Post(rect+"/:item/progress", limited(evidenceLimit, participant, h.rectProgress(false))...)
+	v1.Post(rect+"/:item/closure", limited(evidenceLimit, participant, h.rectProgress(true))...)
+	v1.Post(rect+"/:item/verification", with(participant, h.verifyRectification)...)
+	v1.Get(rect+"/:item/evidence/:sha", with(participantRead, h.rectEvidence)...)
+
 	// The web UI's pages; its routes are outside /api/v1.
 	if d.Web != nil {
 		if err := web.Register(app, web.Deps{Service: d.Service, DB: d.DB, Logger: d.Logger, Config: *d.Web}); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/service"
+	"github.com/lawcycle/lawcycle/wire"
 )
 
 // Actors of the matrix: every role, bound to the organisation that owns the
@@ -144,6 +145,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// rsj published version 1 (its stage stays pending, so publishing
 		// again is refused by stage), and had an extension already decided.
 		ext, _ := seedLifecycle(t, db, cyc.ID, "rsj")
+		// rsj has a closed item, made of a review comment and with one
+		// evidence file: acting on it is a 409 for whoever may act.
+		rect := seedRectItem(t, db, cyc.ID, "rsj", wire.RectClosed)
+		rectPath := bureauPath + "/rectifications/" + rect.ItemID
 		// A draft cycle of the own office: extending or closing it is a 409.
 		r = root.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},
 			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
@@ -270,6 +275,26 @@ func TestAuthorizationMatrix(t *testing.T) {
 				func(string) any { return map[string]any{"reason": "年度工作结束"} },
 				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
 			{"GET", "/api/v1/cycles/:id/milestones", fixed("/api/v1/cycles/" + cyc.ID + "/milestones"), nil, cycleRead},
+			// The rectification ledger: read like a bureau's participation (a
+			// bureau reads its own items); items are the office's to add and
+			// verify, the bureau's to report on (an admin may for it) and its
+			// alone to ask to close.
+			{"GET", "/api/v1/cycles/:id/rectifications", fixed("/api/v1/cycles/" + cyc.ID + "/rectifications"), nil, bureauRead},
+			{"GET", "/api/v1/cycles/:id/ledger.xlsx", fixed("/api/v1/cycles/" + cyc.ID + "/ledger.xlsx"), nil, bureauRead},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications", fixed(bureauPath + "/rectifications"),
+				func(string) any { return map[string]any{"from_comment": *rect.CommentID, "category": "immediate"} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item", fixed(rectPath), nil, bureauRead},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/progress", fixed(rectPath + "/progress"),
+				func(string) any { return apitest.Multipart{{Field: "note", Data: []byte("已完成制度修订")}} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/closure", fixed(rectPath + "/closure"),
+				func(string) any { return apitest.Multipart{{Field: "note", Data: []byte("申请销号")}} },
+				statuses{"*": 403, anon: 401, bureauOwn: 409, bureauOther: 404}},
+			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/verification", fixed(rectPath + "/verification"),
+				func(string) any { return map[string]any{"decision": "close"} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/evidence/:sha", fixed(rectPath + "/evidence/" + rect.sha), nil, bureauRead},
 			// Published reports are public; so is the file of one.
 			{"GET", "/api/v1/public/reports", fixed("/api/v1/public/reports?year=2025"), nil, everyone},
 			{"GET", "/api/v1/public/reports/:cycle/:org/report", fixed("/api/v1/public/reports/" + cyc.ID + "/rsj/report"), nil, everyone},

@@ -189,12 +189,22 @@ func TestCycleSettings(t *testing.T) {
 			r.JSON(t, &v)
 			return mustJSON(t, v.Settings)
 		}
-		require.JSONEq(t, `{"resubmit_workdays":5,"reminder_workdays":[5,2,1],"escalate_after_workdays":3}`, settingsOf(e.cycle))
+		const rectDefaults = `"rect_immediate_workdays":10,"rect_reminder_workdays":[5,1],"rect_supervise_workdays":10,"rect_check_in_months":3`
+		require.JSONEq(t, `{"resubmit_workdays":5,"reminder_workdays":[5,2,1],"escalate_after_workdays":3,`+rectDefaults+`}`, settingsOf(e.cycle))
 		id := e.createCycle(map[string]any{"resubmit_workdays": 10, "reminder_workdays": []int{1, 7, 0}})
-		require.JSONEq(t, `{"resubmit_workdays":10,"reminder_workdays":[7,1,0],"escalate_after_workdays":3}`, settingsOf(id))
+		require.JSONEq(t, `{"resubmit_workdays":10,"reminder_workdays":[7,1,0],"escalate_after_workdays":3,`+rectDefaults+`}`, settingsOf(id))
 		var stored models.Cycle
 		require.NoError(t, db.Take(&stored, "id = ?", id).Error)
 		require.Equal(t, models.CycleSettings{ResubmitWorkdays: 10, ReminderWorkdays: []int{7, 1, 0}}, stored.Settings)
+		// The rectification ledger's rules (SPEC §5).
+		id = e.createCycle(map[string]any{"rect_immediate_workdays": 5, "rect_reminder_workdays": []int{1, 10, 3},
+			"rect_supervise_workdays": 15, "rect_check_in_months": 6})
+		require.JSONEq(t, `{"resubmit_workdays":5,"reminder_workdays":[5,2,1],"escalate_after_workdays":3,
+			"rect_immediate_workdays":5,"rect_reminder_workdays":[10,3,1],"rect_supervise_workdays":15,"rect_check_in_months":6}`, settingsOf(id))
+		stored = models.Cycle{}
+		require.NoError(t, db.Take(&stored, "id = ?", id).Error)
+		require.Equal(t, models.CycleSettings{RectImmediateWorkdays: 5, RectReminderWorkdays: []int{10, 3, 1}, RectSuperviseWorkdays: 15,
+			RectCheckInMonths: 6}, stored.Settings)
 
 		cycles := count(t, db, &models.Cycle{})
 		body := func(settings any) map[string]any {
@@ -215,6 +225,14 @@ func TestCycleSettings(t *testing.T) {
 			{"negative reminder", map[string]any{"reminder_workdays": []int{-1}}, 422, "settings.reminder_workdays", "实际为 -1"},
 			{"too many reminders", map[string]any{"reminder_workdays": []int{6, 5, 4, 3, 2, 1}}, 422, "settings.reminder_workdays", "最多设置 5 次"},
 			{"repeated reminder", map[string]any{"reminder_workdays": []int{5, 2, 5}}, 422, "settings.reminder_workdays", "重复"},
+			{"immediate zero", map[string]any{"rect_immediate_workdays": 0}, 422, "settings.rect_immediate_workdays", "立行立改事项未写明期限时的完成期限应在 1 至 30 个工作日之间，实际为 0"},
+			{"immediate too long", map[string]any{"rect_immediate_workdays": 31}, 422, "settings.rect_immediate_workdays", "实际为 31"},
+			{"supervise too long", map[string]any{"rect_supervise_workdays": 61}, 422, "settings.rect_supervise_workdays", "整改逾期督办后的最终整改期限应在 1 至 60 个工作日之间"},
+			{"check-in zero", map[string]any{"rect_check_in_months": 0}, 422, "settings.rect_check_in_months", "长期坚持事项报告整改进展的周期应在 1 至 12 个月之间"},
+			{"check-in over a year", map[string]any{"rect_check_in_months": 13}, 422, "settings.rect_check_in_months", "实际为 13"},
+			{"rect reminder too early", map[string]any{"rect_reminder_workdays": []int{31}}, 422, "settings.rect_reminder_workdays", "整改到期提醒时间应为截止前 0 至 30 个工作日"},
+			{"rect reminder repeated", map[string]any{"rect_reminder_workdays": []int{1, 1}}, 422, "settings.rect_reminder_workdays", "整改到期提醒时间“截止前 1 个工作日”重复"},
+			{"too many rect reminders", map[string]any{"rect_reminder_workdays": []int{6, 5, 4, 3, 2, 1}}, 422, "settings.rect_reminder_workdays", "整改到期提醒最多设置 5 次"},
 			{"unknown setting", map[string]any{"remind": []int{1}}, 400, "remind", "未知字段“remind”"},
 			{"wrong type", map[string]any{"resubmit_workdays": "5"}, 400, "", "类型不正确"},
 		} {

@@ -21,6 +21,9 @@ type fakeTemporal struct {
 	client.Client
 	mu      sync.Mutex
 	updates []client.UpdateWorkflowOptions
+	// starts are the workflows started with an update, in the order of
+	// updates sent that way.
+	starts []fakeStart
 	// results answers updates by name; refuse, when set, refuses every
 	// update as a validator would.
 	results map[string]any
@@ -43,6 +46,37 @@ func (f *fakeTemporal) UpdateWorkflow(_ context.Context, o client.UpdateWorkflow
 		return fakeHandle{err: temporal.NewApplicationError(f.refuse, wire.RefusedErrorType)}, nil
 	}
 	return fakeHandle{res: f.results[o.UpdateName]}, nil
+}
+
+// fakeStart is a workflow start sent with an update.
+type fakeStart struct {
+	client.WithStartWorkflowOperation
+	options  client.StartWorkflowOptions
+	workflow any
+	args     []any
+}
+
+func (f *fakeTemporal) NewWithStartWorkflowOperation(o client.StartWorkflowOptions, workflow any, args ...any) client.WithStartWorkflowOperation {
+	return fakeStart{options: o, workflow: workflow, args: args}
+}
+
+// UpdateWithStartWorkflow records the start and sends the update to the
+// workflow it names, as UpdateWorkflow does.
+func (f *fakeTemporal) UpdateWithStartWorkflow(ctx context.Context, o client.UpdateWithStartWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	start := o.StartWorkflowOperation.(fakeStart)
+	f.mu.Lock()
+	f.starts = append(f.starts, start)
+	f.mu.Unlock()
+	u := o.UpdateOptions
+	u.WorkflowID = start.options.ID
+	return f.UpdateWorkflow(ctx, u)
+}
+
+// started lists the workflows started with an update so far.
+func (f *fakeTemporal) started() []fakeStart {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeStart(nil), f.starts...)
 }
 
 // sent lists the updates sent so far.

@@ -93,7 +93,12 @@ func (e *lifecycle) expectRefused(cases []refused) {
 	before := len(e.temporal.sent())
 	for _, tc := range cases {
 		e.t.Run(tc.name, func(t *testing.T) {
-			r := e.as[tc.as].Do(tc.method, tc.path, tc.body)
+			var r apitest.Response
+			if m, ok := tc.body.(apitest.Multipart); ok {
+				r = e.as[tc.as].Upload(tc.method, tc.path, m)
+			} else {
+				r = e.as[tc.as].Do(tc.method, tc.path, tc.body)
+			}
 			require.Equal(t, tc.status, r.Status, string(r.Body))
 			requireMessage(t, r, tc.message)
 		})

@@ -87,6 +87,19 @@ func (s *stack) createCycle(office string, bureaus []string) string {
 	return v.ID
 }
 
+// launchCycle creates a cycle of the office's bureaus, launches it and
+// waits until every bureau awaits its submission.
+func (s *stack) launchCycle(office string, bureaus []string) string {
+	s.t.Helper()
+	id := s.createCycle(office, bureaus)
+	r := s.api.Do("POST", "/api/v1/cycles/"+id+"/launch", nil)
+	require.Equal(s.t, http.StatusOK, r.Status, string(r.Body))
+	waitFor(s.t, 30*time.Second, "bureaus awaiting submission", func() bool {
+		return s.cycle(id).Progress["awaiting_submission"] == int64(len(bureaus))
+	})
+	return id
+}
+
 func (s *stack) cycle(id string) cycleView {
 	s.t.Helper()
 	r := s.api.Do("GET", "/api/v1/cycles/"+id, nil)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -36,12 +35,7 @@ func TestSubmissionOverHTTP(t *testing.T) {
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 		bureau := s.login("rsj-staff", "bureau", "rsj")
 		other := s.login("scj-staff", "bureau", "scj")
-		id := s.createCycle("fzb", []string{"rsj", "scj"})
-		r = s.api.Do("POST", "/api/v1/cycles/"+id+"/launch", nil)
-		require.Equal(t, http.StatusOK, r.Status, string(r.Body))
-		waitFor(t, 20*time.Second, "bureaus awaiting submission", func() bool {
-			return s.cycle(id).Progress["awaiting_submission"] == 2
-		})
+		id := s.launchCycle("fzb", []string{"rsj", "scj"})
 		path := "/api/v1/cycles/" + id + "/bureaus/rsj"
 
 		r = bureau.Do("GET", path+"/template", nil)

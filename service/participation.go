@@ -39,6 +39,15 @@ const (
 	extendAccess
 	// decideAccess: the office's admins, deciding a bureau's request.
 	decideAccess
+	// rectifyAccess: the office's admins and reviewers add items to a
+	// bureau's ledger and verify its closure requests.
+	rectifyAccess
+	// rectProgressAccess: the bureau reports progress on its items, an
+	// office admin on its behalf.
+	rectProgressAccess
+	// rectClosureAccess: only the bureau itself asks for its item to be
+	// closed; nobody asks on its behalf, not even a platform admin.
+	rectClosureAccess
 )
 
 // participationRules says, per access, which roles besides the platform
@@ -48,6 +57,8 @@ const (
 var participationRules = map[participationAccess]struct {
 	roles   []string
 	refused map[string]string
+	// exclusive: the platform admin may act only if listed in roles.
+	exclusive bool
 }{
 	readAccess: {roles: []string{models.RoleAdmin, models.RoleReviewer, models.RoleBureau, models.RoleViewer}},
 	submitAccess: {roles: []string{models.RoleAdmin, models.RoleBureau}, refused: map[string]string{
@@ -70,12 +81,26 @@ var participationRules = map[participationAccess]struct {
 		models.RoleBureau:   "只有法治办管理员可以审批延期申请",
 		models.RoleViewer:   "查看人员只能查看，不能审批延期申请",
 	}},
+	rectifyAccess: {roles: []string{models.RoleAdmin, models.RoleReviewer}, refused: map[string]string{
+		models.RoleBureau: "部门不能自行添加或核验整改事项；整改事项由法治办添加，销号由法治办审核人员核验",
+		models.RoleViewer: "查看人员只能查看，不能办理整改事项",
+	}},
+	rectProgressAccess: {roles: []string{models.RoleAdmin, models.RoleBureau}, refused: map[string]string{
+		models.RoleReviewer: "审核人员不能代替单位报告整改进展；请由责任单位报告，或由法治办管理员代为报告",
+		models.RoleViewer:   "查看人员只能查看，不能报告整改进展",
+	}},
+	rectClosureAccess: {roles: []string{models.RoleBureau}, exclusive: true, refused: map[string]string{
+		models.RolePlatformAdmin: "销号申请只能由责任单位提出；平台管理员不能代为申请",
+		models.RoleAdmin:         "销号申请只能由责任单位提出；法治办可代为报告进展，但不能代为申请销号",
+		models.RoleReviewer:      "销号申请只能由责任单位提出；审核人员负责核验销号申请",
+		models.RoleViewer:        "查看人员只能查看，不能申请销号",
+	}},
 }
 
 // allowed refuses, with a 403, a role that may not act under access at all.
 func (a participationAccess) allowed(role string) error {
 	rule := participationRules[a]
-	if role == models.RolePlatformAdmin || slices.Contains(rule.roles, role) {
+	if (role == models.RolePlatformAdmin && !rule.exclusive) || slices.Contains(rule.roles, role) {
 		return nil
 	}
 	if msg, ok := rule.refused[role]; ok {

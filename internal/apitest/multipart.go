@@ -2,11 +2,13 @@ package apitest
 
 import (
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http/httptest"
 )
 
-// Part is one file of a multipart upload.
+// Part is one file of a multipart upload, or, without a Name, a plain
+// form field whose value is Data.
 type Part struct {
 	Field, Name string
 	Data        []byte
@@ -21,7 +23,11 @@ func (m Multipart) Encode() ([]byte, string, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for _, p := range m {
-		fw, err := w.CreateFormFile(p.Field, p.Name)
+		create := func() (io.Writer, error) { return w.CreateFormFile(p.Field, p.Name) }
+		if p.Name == "" {
+			create = func() (io.Writer, error) { return w.CreateFormField(p.Field) }
+		}
+		fw, err := create()
 		if err != nil {
 			return nil, "", err
 		}
@@ -63,4 +69,14 @@ func (c Client) Send(method, path, contentType string, body []byte) Response {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	return c.Raw(req)
+}
+
+// Form is a multipart body of one text field, left out when value is
+// empty, and files.
+func Form(field, value string, files ...Part) Multipart {
+	m := Multipart{}
+	if value != "" {
+		m = append(m, Part{Field: field, Data: []byte(value)})
+	}
+	return append(m, files...)
 }
