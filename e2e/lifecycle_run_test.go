@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -303,23 +302,13 @@ func (lc *lifecycleRun) inbox(org string) []string {
 	return out
 }
 
-// recordHistories writes the histories of this run as replay fixtures
-// when LAWCYCLE_RECORD_HISTORIES names a directory (SQLite run only):
-//
-//	LAWCYCLE_RECORD_HISTORIES=$PWD/workflows/testdata/histories LAWCYCLE_RECORD_PREFIX=v3 \
-//	  go test ./e2e -run 'TestLifecycleOverHTTP/sqlite'
+// recordHistories writes this run's histories as replay fixtures (see
+// recordFixtures).
 func (lc *lifecycleRun) recordHistories() {
-	dir := os.Getenv("LAWCYCLE_RECORD_HISTORIES")
-	if dir == "" || lc.db.Dialector.Name() != "sqlite" {
-		return
-	}
-	prefix := os.Getenv("LAWCYCLE_RECORD_PREFIX")
-	if prefix == "" {
-		prefix = "v3"
-	}
 	paths := map[string]string{onTime: "on-time", rounds: "two-rounds", late: "late", ext: "extension", silent: "closed-waiting"}
+	fixtures := map[string]string{}
 	for code, name := range paths {
-		writeHistory(lc.t, dir, prefix+"-bureau-"+name, wire.BureauWorkflowID(lc.id, code), "")
+		fixtures["bureau-"+name] = wire.BureauWorkflowID(lc.id, code)
 	}
-	writeCycleRuns(lc.t, dir, prefix+"-cycle", lc.id)
+	recordFixtures(lc.t, lc.db, "v3", fixtures, lc.id)
 }

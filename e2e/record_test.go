@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
+	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/internal/apitest"
@@ -65,6 +66,31 @@ func TestRecordReplayFixtures(t *testing.T) {
 	writeHistory(t, dir, prefix+"-cycle-open-waiting", wire.CycleWorkflowID(id), runs[1].RunID)
 	writeHistory(t, dir, prefix+"-bureau-awaiting-submission", wire.BureauWorkflowID(id, codes[0]), "")
 	writeHistory(t, dir, prefix+"-bureau-submitted", wire.BureauWorkflowID(id, submitted), "")
+}
+
+// recordFixtures writes the histories of real runs as replay fixtures
+// for package workflows when LAWCYCLE_RECORD_HISTORIES names a directory
+// (SQLite runs only, so one file per fixture): each workflow of fixtures
+// (name → workflow ID) under "{prefix}-{name}.json", and every run of the
+// cycle cycleID, if given. LAWCYCLE_RECORD_PREFIX overrides the prefix:
+//
+//	LAWCYCLE_RECORD_HISTORIES=$PWD/workflows/testdata/histories LAWCYCLE_RECORD_PREFIX=v5 \
+//	  go test ./e2e -run 'TestLifecycleOverHTTP/sqlite|TestRectificationOverHTTP/sqlite'
+func recordFixtures(t *testing.T, db *gorm.DB, prefix string, fixtures map[string]string, cycleID string) {
+	t.Helper()
+	dir := os.Getenv("LAWCYCLE_RECORD_HISTORIES")
+	if dir == "" || db.Dialector.Name() != "sqlite" {
+		return
+	}
+	if p := os.Getenv("LAWCYCLE_RECORD_PREFIX"); p != "" {
+		prefix = p
+	}
+	for name, id := range fixtures {
+		writeHistory(t, dir, prefix+"-"+name, id, "")
+	}
+	if cycleID != "" {
+		writeCycleRuns(t, dir, prefix+"-cycle", cycleID)
+	}
 }
 
 // writeHistory writes one run's history as dir/name.json.

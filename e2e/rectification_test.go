@@ -19,6 +19,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/returntest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/ledgerxlsx"
+	"github.com/lawcycle/lawcycle/wire"
 )
 
 // linhaiProblems are the four 存在问题 of 临海市人社局's 2021 report (part
@@ -247,6 +248,13 @@ func TestRectificationOverHTTP(t *testing.T) {
 		require.Equal(t, "督察交办（临法治督〔2026〕2号）", finding[2])
 		ongoing := rows[3+items["2025-r1-5"].Serial-1]
 		require.True(t, strings.HasPrefix(ongoing[7], "长期坚持（下次检查："), ongoing[7])
+
+		recordFixtures(t, db, "v4", map[string]string{
+			"rect-rejected-then-closed": wire.RectificationWorkflowID(id, "rsj", second.ItemID),
+			"rect-ongoing-open":         wire.RectificationWorkflowID(id, "rsj", "2025-r1-5"),
+			"rect-office-open":          wire.RectificationWorkflowID(id, "rsj", office.ItemID),
+			"bureau-approved-items":     wire.BureauWorkflowID(id, "rsj"),
+		}, "")
 	})
 }
 
