@@ -87,7 +87,7 @@ func temporalError(what string, err error) error {
 	var deadline *serviceerror.DeadlineExceeded
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &deadline):
-		return apperr.Unavailable(fmt.Sprintf("%s超时：工作流服务繁忙，请稍后查看周期状态；启动可能仍在进行", what))
+		return apperr.Unavailable(fmt.Sprintf("%s超时：工作流服务繁忙，操作可能仍在进行；请稍后刷新查看结果", what))
 	case errors.As(err, &unavailable):
 		return apperr.Unavailable(fmt.Sprintf("%s失败：工作流服务暂不可用，请稍后重试", what))
 	}
