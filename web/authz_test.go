@@ -115,6 +115,9 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		// 409 for whoever may.
 		draft := e.draftCycle("草稿周期", "rsj")
 		today := chinatime.Date(e.clock.Now())
+		// A closed rectification item of rsj: every action on it is a 409
+		// for whoever may take it.
+		rect := e.seedRectItem(id, "rsj", wire.RectClosed)
 
 		browsers := map[string]*browser{anon: e.browser()}
 		for _, actor := range actors[1:] {
@@ -145,6 +148,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		}
 
 		bureauPath := "/cycles/" + id + "/bureaus/rsj"
+		rectPath := bureauPath + "/rectifications/" + rect.ItemID
 		cases := []webCase{
 			{method: "GET", route: "/static/style.css", path: "/static/style.css", want: everyone},
 			{method: "GET", route: "/login", path: "/login", want: statuses{"*": 303, anon: 200}, to: map[string]string{"*": "/"}},
@@ -225,6 +229,27 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 						"issued_on": {today}, "publisher": {"某市人力资源和社会保障局"}, "secrecy_reviewed": {"1"}, "leader_approved": {"1"}})
 				},
 				want: statuses{"*": 404, anon: 303, platform: 409, adminOwn: 409, reviewerOwn: 409, bureauOwn: 409, viewer: 403, viewerOther: 403}},
+			// The rectification ledger: read like the participation; the
+			// item is closed, so whoever may act on it gets 409.
+			{method: "GET", route: "/cycles/:id/rectifications", path: "/cycles/" + id + "/rectifications", want: bureauPage},
+			{method: "GET", route: "/cycles/:id/ledger.xlsx", path: "/cycles/" + id + "/ledger.xlsx", want: bureauPage},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/rectifications/:item", path: rectPath, want: bureauPage},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/rectifications/:item/progress", path: rectPath + "/progress",
+				send: func(b *browser, path string) page {
+					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "note": {"已完成整改"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/rectifications/:item/closure", path: rectPath + "/closure",
+				send: func(b *browser, path string) page {
+					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "note": {"已完成整改"}})
+				},
+				want: statuses{"*": 403, anon: 303, bureauOwn: 409, bureauOther: 404}},
+			{method: "POST", route: "/cycles/:id/bureaus/:org/rectifications/:item/verification", path: rectPath + "/verification",
+				send: func(b *browser, path string) page {
+					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "decision": {"close"}})
+				},
+				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/rectifications/:item/evidence/:sha", path: rectPath + "/evidence/" + rect.sha, want: bureauPage},
 		}
 
 		// Every registered web route has a case, and every case a route.

@@ -49,6 +49,24 @@ func (f *fakeTemporal) run(ctx context.Context, o client.UpdateWorkflowOptions) 
 	rest, _ := strings.CutPrefix(o.WorkflowID, "cycle/")
 	cycleID, org, _ := strings.Cut(rest, "/bureau/")
 	at := f.acts.Now()
+	// An item's workflow (…/bureau/{org}/rect/{item}) records its actions
+	// as the rectification workflow does once its validators pass.
+	if bureau, item, ok := strings.Cut(org, "/rect/"); ok {
+		rec := wire.RectRecord{CycleID: cycleID, OrgCode: bureau, ItemID: item, Seq: int(f.next()), At: at}
+		switch req := o.Args[0].(type) {
+		case wire.RectProgress:
+			if o.UpdateName == wire.UpdateRectRequestClosure {
+				rec.Closure = &req
+			} else {
+				rec.Progress = &req
+			}
+		case wire.RectVerification:
+			rec.Verification = &req
+		default:
+			return nil, fmt.Errorf("fake temporal: item update %s not handled", o.UpdateName)
+		}
+		return f.acts.RecordRectAction(ctx, rec)
+	}
 	switch req := o.Args[0].(type) {
 	case wire.SubmitRequest:
 		return f.acts.RecordSubmission(ctx, wire.SubmissionRecord{CycleID: cycleID, OrgCode: org, Request: req, Seq: f.next(), At: at})

@@ -33,7 +33,7 @@ const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri '
 // pageSet holds one template per page, each the layout plus the page.
 type pageSet map[string]*template.Template
 
-var pageNames = []string{"login", "dashboard", "cycle", "milestones", "workspace", "version", "review", "extensions", "publication", "error"}
+var pageNames = []string{"login", "dashboard", "cycle", "milestones", "workspace", "version", "review", "extensions", "publication", "ledger", "rectification", "error"}
 
 var funcs = template.FuncMap{
 	"roleLabel":   roleLabel,

@@ -1,7 +1,8 @@
 // Package web is lawcycle's server-rendered web UI (SPEC §7 Web UI): the
 // login page, the office dashboard, a cycle's bureau board with its
 // milestones, extension and close, and the bureau workspace (template
-// download, upload, versions, reviews, extensions, publication). Pages are html/template
+// download, upload, versions, reviews, extensions, publication) and the
+// rectification ledger (整改台账) with its items. Pages are html/template
 // in Simplified Chinese with an embedded stylesheet and no scripts, so the
 // strict content security policy holds.
 //
@@ -122,6 +123,16 @@ func Register(app *fiber.App, d Deps) error {
 	app.Post(ws+"/extensions/:ext_id/decision", u.maxBody(actionLimit), r(u.page(officeAdmin, u.decideExtension)))
 	app.Get(ws+"/publication", r(u.page(participantRead, u.publication)))
 	app.Post(ws+"/publication", u.maxBody(actionLimit), r(u.page(participant, u.publish)))
+	// The rectification ledger (整改台账): read like the participation, the
+	// actions left to the service's rules per role and status.
+	app.Get("/cycles/:id/rectifications", r(u.page(participantRead, u.ledger)))
+	app.Get("/cycles/:id/ledger.xlsx", r(u.page(participantRead, u.ledgerFile)))
+	rect := ws + "/rectifications/:item"
+	app.Get(rect, r(u.page(participantRead, u.rectItem)))
+	app.Post(rect+"/progress", u.maxBody(evidenceLimit), r(u.page(participant, u.rectProgress(false))))
+	app.Post(rect+"/closure", u.maxBody(evidenceLimit), r(u.page(participant, u.rectProgress(true))))
+	app.Post(rect+"/verification", u.maxBody(actionLimit), r(u.page(participant, u.rectVerify)))
+	app.Get(rect+"/evidence/:sha", r(u.page(participantRead, u.rectEvidence)))
 
 	app.Use(u.notFound)
 	return nil
