@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -32,6 +33,9 @@ type fakeTemporal struct {
 	// for its first return. queryErr, when set, fails the query.
 	state    *wire.BureauState
 	queryErr error
+	// completed keeps each accepted update's result by workflow and
+	// update ID, as Temporal does, for a retried request to find.
+	completed map[[2]string]any
 }
 
 func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
@@ -45,7 +49,23 @@ func (f *fakeTemporal) UpdateWorkflow(_ context.Context, o client.UpdateWorkflow
 	if f.refuse != "" {
 		return fakeHandle{err: temporal.NewApplicationError(f.refuse, wire.RefusedErrorType)}, nil
 	}
+	if f.completed == nil {
+		f.completed = map[[2]string]any{}
+	}
+	f.completed[[2]string{o.WorkflowID, o.UpdateID}] = f.results[o.UpdateName]
 	return fakeHandle{res: f.results[o.UpdateName]}, nil
+}
+
+// GetWorkflowUpdateHandle finds an update accepted before, or answers
+// NotFound as Temporal does for one it never accepted.
+func (f *fakeTemporal) GetWorkflowUpdateHandle(o client.GetWorkflowUpdateHandleOptions) client.WorkflowUpdateHandle {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res, ok := f.completed[[2]string{o.WorkflowID, o.UpdateID}]
+	if !ok {
+		return fakeHandle{err: serviceerror.NewNotFound("update not found")}
+	}
+	return fakeHandle{res: res}
 }
 
 // fakeStart is a workflow start sent with an update.

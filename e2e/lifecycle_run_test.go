@@ -114,6 +114,23 @@ func (lc *lifecycleRun) launch() {
 // after edit changes its values; it returns the key edit changed, if any.
 func (lc *lifecycleRun) submit(code string, version int, edit func(map[string]any)) string {
 	t := lc.t
+	filled, changed := lc.returnFile(code, edit)
+	r := lc.as[code].Upload("POST", lc.path(code)+"/submissions", lc.submission(code, filled))
+	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+	var created struct {
+		Version int    `json:"version"`
+		Stage   string `json:"stage"`
+	}
+	r.JSON(t, &created)
+	require.Equal(t, version, created.Version, code)
+	require.Equal(t, "under_review", created.Stage, code)
+	return changed
+}
+
+// returnFile fills the bureau's template with plausible values changed by
+// edit; it returns the workbook and the key edit changed, if any.
+func (lc *lifecycleRun) returnFile(code string, edit func(map[string]any)) ([]byte, string) {
+	t := lc.t
 	r := lc.as[code].Do("GET", lc.path(code)+"/template", nil)
 	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
 	cat, err := catalogue.Builtin().ComposeFor("")
@@ -125,21 +142,16 @@ func (lc *lifecycleRun) submit(code string, version int, edit func(map[string]an
 	}
 	filled, err := returntest.Fill(r.Body, returntest.Filled{Values: values, Info: returntest.Info})
 	require.NoError(t, err)
-	report := []byte("%PDF-1.4\n" + code + " 2025年度法治政府建设情况报告\n%%EOF\n")
-	r = lc.as[code].Upload("POST", lc.path(code)+"/submissions", apitest.Multipart{
-		{Field: "file", Name: "报表.xlsx", Data: filled}, {Field: "report", Name: "报告.pdf", Data: report}})
-	require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
-	var created struct {
-		Version int    `json:"version"`
-		Stage   string `json:"stage"`
-	}
-	r.JSON(t, &created)
-	require.Equal(t, version, created.Version, code)
-	require.Equal(t, "under_review", created.Stage, code)
 	if edit != nil && fmt.Sprint(values) != before {
-		return lc.firstIndicator
+		return filled, lc.firstIndicator
 	}
-	return ""
+	return filled, ""
+}
+
+// submission is the upload of a filled return with the bureau's report.
+func (lc *lifecycleRun) submission(code string, filled []byte) apitest.Multipart {
+	report := []byte("%PDF-1.4\n" + code + " 2025年度法治政府建设情况报告\n%%EOF\n")
+	return apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: filled}, {Field: "report", Name: "报告.pdf", Data: report}}
 }
 
 func (lc *lifecycleRun) review(as apitest.Client, code string, body map[string]any, status int) apitest.Response {

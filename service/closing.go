@@ -85,6 +85,9 @@ func (s *Service) ExtendCycle(ctx context.Context, p Principal, id string, in Cy
 		bad.add(-1, "kind", "延期事项（kind）只能是 submission（报送）或 publication（公开）")
 	}
 	req := wire.CycleExtension{Kind: kind, By: p.wireActor()}
+	// Checked against the cycle's current deadline, which a completed
+	// extension moves: a retry of it must find its first answer.
+	var notLater fieldErrors
 	if raw := strings.TrimSpace(in.Date); raw == "" {
 		bad.add(-1, "date", "请填写新的截止日期（date，如 2026-03-10）")
 	} else {
@@ -95,13 +98,13 @@ func (s *Service) ExtendCycle(ctx context.Context, p Principal, id string, in Cy
 		req.Date = d.String()
 		switch kind {
 		case wire.DeadlineSubmission:
-			laterThan(&bad, "date", &d, cycle.SubmissionDue)
+			laterThan(&notLater, "date", &d, cycle.SubmissionDue)
 			if d.EndOfDay().After(cycle.PublicationDue) {
 				bad.add(-1, "date", fmt.Sprintf("报送截止日期（%s）不能晚于公开截止日期（%s）；请先延长公开期限",
 					d.Chinese(), chinatime.FormatDate(cycle.PublicationDue)))
 			}
 		case wire.DeadlinePublication:
-			laterThan(&bad, "date", &d, cycle.PublicationDue)
+			laterThan(&notLater, "date", &d, cycle.PublicationDue)
 		}
 		if !d.EndOfDay().After(s.now()) {
 			bad.add(-1, "date", fmt.Sprintf("新的截止日期（%s）已过，请设置今后的日期", d.Chinese()))
@@ -111,11 +114,9 @@ func (s *Service) ExtendCycle(ctx context.Context, p Principal, id string, in Cy
 	if err := bad.err("周期延期"); err != nil {
 		return CycleExtensionView{}, err
 	}
-	if err := cycleRunning(cycle, "延期"); err != nil {
-		return CycleExtensionView{}, err
-	}
+	refusal := firstRefusal(notLater.err("周期延期"), cycleRunning(cycle, "延期"))
 	var out wire.CycleExtensionResult
-	if err := s.update(ctx, cycleUpdate(p, id, "延长周期期限", wire.UpdateExtendCycle, req), &out); err != nil {
+	if err := s.checkedUpdate(ctx, cycleUpdate(p, id, "延长周期期限", wire.UpdateExtendCycle, req), refusal, &out); err != nil {
 		return CycleExtensionView{}, err
 	}
 	return CycleExtensionView{Kind: string(out.Kind), KindLabel: out.Kind.Label(), Due: chinatime.In(out.Due),
@@ -138,11 +139,8 @@ func (s *Service) CloseCycle(ctx context.Context, p Principal, id string, in Clo
 	if err := bad.err("关闭周期"); err != nil {
 		return CloseView{}, err
 	}
-	if err := cycleRunning(cycle, "关闭"); err != nil {
-		return CloseView{}, err
-	}
 	var out wire.CloseResult
-	if err := s.update(ctx, cycleUpdate(p, id, "关闭周期", wire.UpdateCloseCycle, req), &out); err != nil {
+	if err := s.checkedUpdate(ctx, cycleUpdate(p, id, "关闭周期", wire.UpdateCloseCycle, req), cycleRunning(cycle, "关闭"), &out); err != nil {
 		return CloseView{}, err
 	}
 	return CloseView{Status: out.Status, Outcome: outcomeView(out.Outcome)}, nil

@@ -104,23 +104,22 @@ func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in Ex
 		return ExtensionResultView{}, err
 	}
 	reason := bad.text("reason", "延期理由", in.Reason, MaxReasonLength, true)
-	if kind.Valid() && date != nil {
-		laterThan(&bad, "until", date, participantDue(pt.participant, kind))
-	}
 	if err := bad.err("延期"); err != nil {
 		return ExtensionResultView{}, err
 	}
-	if err := cycleRunning(pt.cycle, "延期"); err != nil {
-		return ExtensionResultView{}, err
+	// Checked against the current due date, which a granted extension
+	// moves: a retry of that grant must find its first answer.
+	var notLater fieldErrors
+	if date != nil {
+		laterThan(&notLater, "until", date, participantDue(pt.participant, kind))
 	}
-	if err := owes(pt.participant, kind); err != nil {
-		return ExtensionResultView{}, err
-	}
-
 	var u workflowUpdate
+	var pending error
 	if p.Role == models.RoleBureau {
-		if err := noPendingRequest(tx, id, org); err != nil {
-			return ExtensionResultView{}, err
+		if pending = noPendingRequest(tx, id, org); pending != nil {
+			if _, refused := apperr.As(pending); !refused {
+				return ExtensionResultView{}, pending
+			}
 		}
 		u = bureauUpdate(p, id, org, "申请延期", wire.UpdateRequestExtension,
 			wire.ExtensionRequest{Kind: kind, Until: until, Reason: reason, By: p.wireActor()})
@@ -128,8 +127,9 @@ func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in Ex
 		u = bureauUpdate(p, id, org, "延期", wire.UpdateExtend,
 			wire.BureauExtension{Kind: kind, Until: until, Reason: reason, By: p.wireActor()})
 	}
+	refusal := firstRefusal(notLater.err("延期"), cycleRunning(pt.cycle, "延期"), owes(pt.participant, kind), pending)
 	var out wire.ExtensionResult
-	if err := s.update(ctx, u, &out); err != nil {
+	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return ExtensionResultView{}, err
 	}
 	return extensionResultView(out), nil
@@ -171,14 +171,13 @@ func (s *Service) DecideExtension(ctx context.Context, p Principal, id, org stri
 	if err := bad.err("延期审批"); err != nil {
 		return ExtensionResultView{}, err
 	}
+	var decided error
 	if ext.Status != wire.ExtensionPending {
-		return ExtensionResultView{}, apperr.Conflict(fmt.Sprintf("该延期申请已处理（%s），不能再次审批", extensionStatusLabel(ext.Status)))
+		decided = apperr.Conflict(fmt.Sprintf("该延期申请已处理（%s），不能再次审批", extensionStatusLabel(ext.Status)))
 	}
-	if err := cycleRunning(pt.cycle, "审批延期申请"); err != nil {
-		return ExtensionResultView{}, err
-	}
+	refusal := firstRefusal(decided, cycleRunning(pt.cycle, "审批延期申请"))
 	var out wire.ExtensionResult
-	if err := s.update(ctx, bureauUpdate(p, id, org, "审批延期申请", wire.UpdateDecideExtension, req), &out); err != nil {
+	if err := s.checkedUpdate(ctx, bureauUpdate(p, id, org, "审批延期申请", wire.UpdateDecideExtension, req), refusal, &out); err != nil {
 		return ExtensionResultView{}, err
 	}
 	return extensionResultView(out), nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
@@ -47,6 +48,18 @@ func (r *recordingTemporal) calls() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.updates) + r.queries
+}
+
+// GetWorkflowUpdateHandle finds no earlier update: every request in these
+// tests is new.
+func (r *recordingTemporal) GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions) client.WorkflowUpdateHandle {
+	return notFoundHandle{}
+}
+
+type notFoundHandle struct{ client.WorkflowUpdateHandle }
+
+func (notFoundHandle) Get(context.Context, any) error {
+	return serviceerror.NewNotFound("update not found")
 }
 
 type emptyHandle struct{ client.WorkflowUpdateHandle }

@@ -75,32 +75,47 @@ func (s *Service) Publish(ctx context.Context, p Principal, id, org string, in P
 	if err != nil {
 		return PublishResultView{}, err
 	}
-	if err := cycleRunning(pt.cycle, "登记公开"); err != nil {
+	req.By = p.wireActor()
+	taken, err := indexNoTaken(tx, req.IndexNo)
+	if err != nil {
 		return PublishResultView{}, err
 	}
-	switch stage := wire.Stage(pt.participant.Stage); stage {
-	case wire.StageAwaitingPublication:
-	case wire.StageCompleted:
-		return PublishResultView{}, apperr.Conflict("本单位已登记公开信息，不能重复登记")
-	default:
-		return PublishResultView{}, apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，报表审核通过后才能登记公开", stage.Label()))
+	var indexRefusal error
+	if taken {
+		indexRefusal = apperr.Conflict(fmt.Sprintf("索引号“%s”已被其他公开报告使用", req.IndexNo), apperr.Field(-1, "index_no", "索引号重复"))
 	}
-	if req.IndexNo != "" {
-		var n int64
-		if err := tx.Model(&models.Publication{}).Where("index_no = ?", req.IndexNo).Count(&n).Error; err != nil {
-			return PublishResultView{}, fmt.Errorf("check index no: %w", err)
-		}
-		if n > 0 {
-			return PublishResultView{}, apperr.Conflict(fmt.Sprintf("索引号“%s”已被其他公开报告使用", req.IndexNo), apperr.Field(-1, "index_no", "索引号重复"))
-		}
-	}
-	req.By = p.wireActor()
+	refusal := firstRefusal(cycleRunning(pt.cycle, "登记公开"), publishable(pt.participant), indexRefusal)
 	var out wire.PublishResult
-	if err := s.update(ctx, bureauUpdate(p, id, org, "登记公开", wire.UpdatePublish, req), &out); err != nil {
+	if err := s.checkedUpdate(ctx, bureauUpdate(p, id, org, "登记公开", wire.UpdatePublish, req), refusal, &out); err != nil {
 		return PublishResultView{}, err
 	}
 	return PublishResultView{IndexNo: out.IndexNo, Late: out.Late, Stage: string(out.Stage), StageLabel: out.Stage.Label(),
 		PublishedAt: chinatime.In(out.PublishedAt)}, nil
+}
+
+// publishable refuses, with the reason, a bureau not waiting to publish.
+func publishable(pt models.Participant) error {
+	switch stage := wire.Stage(pt.Stage); stage {
+	case wire.StageAwaitingPublication:
+		return nil
+	case wire.StageCompleted:
+		return apperr.Conflict("本单位已登记公开信息，不能重复登记")
+	default:
+		return apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，报表审核通过后才能登记公开", stage.Label()))
+	}
+}
+
+// indexNoTaken reports whether a publication already uses an entered
+// 索引号; the workflow generates one when none is entered.
+func indexNoTaken(tx *gorm.DB, indexNo string) (bool, error) {
+	if indexNo == "" {
+		return false, nil
+	}
+	var n int64
+	if err := tx.Model(&models.Publication{}).Where("index_no = ?", indexNo).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check index no: %w", err)
+	}
+	return n > 0, nil
 }
 
 // validatePublication checks the disclosure metadata of SPEC §3 stage 5.

@@ -34,7 +34,7 @@ type RectVerifyInput struct {
 // rectUpdate is an action on an item's workflow.
 func rectUpdate(p Principal, id, org, item, what, name string, arg any) workflowUpdate {
 	return workflowUpdate{what: what, workflowID: wire.RectificationWorkflowID(id, org, item), notRunning: rectNotRunning,
-		updateID: updateID(name, p, arg), name: name, arg: arg}
+		updateID: updateID(name, p, arg), name: name, arg: arg, replayable: p.RequestID != ""}
 }
 
 // ReportRectProgress records progress on an item: the bureau's, or an
@@ -101,15 +101,18 @@ func (s *Service) rectProgress(ctx context.Context, p Principal, id, org, item s
 	if err := bad.err(a.what); err != nil {
 		return RectResultView{}, err
 	}
-	if err := a.ready(row, len(evidence)); err != nil {
-		return RectResultView{}, err
+	u := rectUpdate(p, id, org, item, a.what, a.update, wire.RectProgress{Note: note, Evidence: evidence, By: p.wireActor()})
+	var out wire.RectState
+	if refusal := a.ready(row, len(evidence)); refusal != nil {
+		if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
+			return RectResultView{}, err
+		}
+		return rectResultView(out), nil
 	}
 	if err := storeEvidence(tx, in.Evidence, evidence); err != nil {
 		return RectResultView{}, err
 	}
-	arg := wire.RectProgress{Note: note, Evidence: evidence, By: p.wireActor()}
-	var out wire.RectState
-	if err := s.update(ctx, rectUpdate(p, id, org, item, a.what, a.update, arg), &out); err != nil {
+	if err := s.update(ctx, u, &out); err != nil {
 		return RectResultView{}, err
 	}
 	return rectResultView(out), nil
@@ -141,11 +144,12 @@ func (s *Service) VerifyRectification(ctx context.Context, p Principal, id, org,
 	if err := bad.err("核验"); err != nil {
 		return RectResultView{}, err
 	}
+	var refusal error
 	if row.Status != string(wire.RectClosureRequested) {
-		return RectResultView{}, apperr.Conflict(fmt.Sprintf("该事项当前状态为「%s」，没有待核验的销号申请", wire.RectStatus(row.Status).Label()))
+		refusal = apperr.Conflict(fmt.Sprintf("该事项当前状态为「%s」，没有待核验的销号申请", wire.RectStatus(row.Status).Label()))
 	}
 	var out wire.RectState
-	if err := s.update(ctx, rectUpdate(p, id, org, item, "核验销号", wire.UpdateRectVerify, req), &out); err != nil {
+	if err := s.checkedUpdate(ctx, rectUpdate(p, id, org, item, "核验销号", wire.UpdateRectVerify, req), refusal, &out); err != nil {
 		return RectResultView{}, err
 	}
 	return rectResultView(out), nil

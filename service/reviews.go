@@ -91,12 +91,6 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 	if err != nil {
 		return ReviewResultView{}, err
 	}
-	if err := cycleRunning(pt.cycle, "审核"); err != nil {
-		return ReviewResultView{}, err
-	}
-	if err := reviewable(pt.participant); err != nil {
-		return ReviewResultView{}, err
-	}
 	var sub models.Submission
 	err = tx.Omit("values", "explanations", "info", "problems", "plans", "warnings").
 		Where("cycle_id = ? AND org_code = ?", id, org).Order("version DESC").Take(&sub).Error
@@ -124,8 +118,9 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 
 	u := bureauUpdate(p, id, org, "审核", wire.UpdateReview, req)
 	u.updateID = wire.ReviewUpdateID(req.Version, requestKey(p))
+	refusal := firstRefusal(cycleRunning(pt.cycle, "审核"), reviewable(pt.participant))
 	var out wire.ReviewResult
-	if err := s.update(ctx, u, &out); err != nil {
+	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return ReviewResultView{}, err
 	}
 	v := ReviewResultView{

@@ -118,12 +118,7 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 	if err := checkFileName(file.Name, "file"); err != nil {
 		return SubmissionView{}, err
 	}
-	if pt.cycle.Status != models.CycleOpen {
-		return SubmissionView{}, apperr.Conflict(fmt.Sprintf("周期当前状态为“%s”，不接受报送", pt.cycle.Status))
-	}
-	if wire.Stage(pt.participant.Stage) != wire.StageAwaitingSubmission {
-		return SubmissionView{}, apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，不能报送", wire.Stage(pt.participant.Stage).Label()))
-	}
+	refusal := submittable(pt)
 	reportType := ""
 	if report != nil {
 		if err := checkFileName(report.Name, "report"); err != nil {
@@ -137,12 +132,14 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 			return SubmissionView{}, apperr.UnsupportedMedia(rerr.Message)
 		}
 	}
+	// Parsed even when the stage refuses: the parsed return names the
+	// update, and an upload already accepted gets its first answer.
 	res, err := s.parseReturn(tx, pt, file)
 	if err != nil {
 		return SubmissionView{}, err
 	}
 	if !res.OK() {
-		return SubmissionView{}, returnInvalid(res)
+		return SubmissionView{}, firstRefusal(refusal, returnInvalid(res))
 	}
 	parsed, err := json.Marshal(res)
 	if err != nil {
@@ -152,39 +149,56 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 		Round: pt.participant.Round, FileName: file.Name, Catalogue: res.Return.Meta.Catalogue,
 		WarningCount: len(res.Warnings),
 		By:           p.wireActor(),
+		FileSHA:      filestore.Sum(file.Data), ReturnSHA: filestore.Sum(parsed),
 	}
-	// Stored before the update so the workflow history carries hashes
-	// only. Blobs are immutable and shared; one left unreferenced by a
-	// refused update is harmless.
-	err = tx.Transaction(func(tx *gorm.DB) error {
-		var err error
-		if req.FileSHA, err = filestore.Put(tx, file.Data, ContentTypeXLSX); err != nil {
-			return err
-		}
-		if req.ReturnSHA, err = filestore.Put(tx, parsed, contentTypeReturn); err != nil {
-			return err
-		}
-		if report != nil {
-			req.ReportName = report.Name
-			if req.ReportSHA, err = filestore.Put(tx, report.Data, reportType); err != nil {
+	if report != nil {
+		req.ReportName, req.ReportSHA = report.Name, filestore.Sum(report.Data)
+	}
+	if refusal == nil {
+		// Stored before the update so the workflow history carries hashes
+		// only. Blobs are immutable and shared; one left unreferenced by a
+		// refused update is harmless.
+		err = tx.Transaction(func(tx *gorm.DB) error {
+			if _, err := filestore.Put(tx, file.Data, ContentTypeXLSX); err != nil {
 				return err
 			}
+			if _, err := filestore.Put(tx, parsed, contentTypeReturn); err != nil {
+				return err
+			}
+			if report != nil {
+				if _, err := filestore.Put(tx, report.Data, reportType); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return SubmissionView{}, err
 		}
-		return nil
-	})
-	if err != nil {
-		return SubmissionView{}, err
 	}
 
 	u := bureauUpdate(p, id, org, "报送", wire.UpdateSubmit, req)
-	u.updateID = wire.SubmitUpdateID(req.Round, req.ReturnSHA)
+	// Named by the round and the content: the same return sent again,
+	// under any request id, is the same submission.
+	u.updateID, u.replayable = wire.SubmitUpdateID(req.Round, req.ReturnSHA), true
 	var out wire.SubmitResult
-	if err := s.update(ctx, u, &out); err != nil {
+	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return SubmissionView{}, err
 	}
 	v, err := s.GetSubmission(ctx, p, id, org, out.Version)
 	v.Stage = string(out.Stage)
 	return v, err
+}
+
+// submittable refuses, with the reason, a bureau that cannot submit now.
+func submittable(pt participation) error {
+	if pt.cycle.Status != models.CycleOpen {
+		return apperr.Conflict(fmt.Sprintf("周期当前状态为“%s”，不接受报送", pt.cycle.Status))
+	}
+	if stage := wire.Stage(pt.participant.Stage); stage != wire.StageAwaitingSubmission {
+		return apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，不能报送", stage.Label()))
+	}
+	return nil
 }
 
 // returnInvalid is the 422 of SPEC §7: one detail per cell.

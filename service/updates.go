@@ -44,19 +44,22 @@ type workflowUpdate struct {
 	arg        any
 	// notRunning is the reason given when the workflow does not exist.
 	notRunning string
+	// replayable: updateID names this request, so an earlier attempt of
+	// it may have completed (see checkedUpdate).
+	replayable bool
 }
 
 // bureauUpdate is an action on a bureau's workflow, identified by the
 // request and its content (updateID).
 func bureauUpdate(p Principal, id, org, what, name string, arg any) workflowUpdate {
 	return workflowUpdate{what: what, workflowID: wire.BureauWorkflowID(id, org), notRunning: bureauNotRunning,
-		updateID: updateID(name, p, arg), name: name, arg: arg}
+		updateID: updateID(name, p, arg), name: name, arg: arg, replayable: p.RequestID != ""}
 }
 
 // cycleUpdate is an action on a cycle's workflow.
 func cycleUpdate(p Principal, id, what, name string, arg any) workflowUpdate {
 	return workflowUpdate{what: what, workflowID: wire.CycleWorkflowID(id), notRunning: cycleNotRunning,
-		updateID: updateID(name, p, arg), name: name, arg: arg}
+		updateID: updateID(name, p, arg), name: name, arg: arg, replayable: p.RequestID != ""}
 }
 
 // update sends u and waits until it completes, decoding its result into out.
@@ -80,6 +83,55 @@ func (s *Service) update(ctx context.Context, u workflowUpdate, out any) error {
 		return updateError(u.what, u.notRunning, err)
 	}
 	return nil
+}
+
+// checkedUpdate sends u unless refusal, the service's own check of the
+// state the read model shows, says no. A retried request (the client saw a
+// timeout or a 503 and sent it again with the same request id) whose first
+// attempt completed finds the state that attempt produced and would be
+// refused; it gets the first attempt's answer instead, which Temporal keeps
+// under the update's ID, so a retry never turns success into a 409.
+func (s *Service) checkedUpdate(ctx context.Context, u workflowUpdate, refusal error, out any) error {
+	if refusal == nil {
+		return s.update(ctx, u, out)
+	}
+	if s.answered(ctx, u, out) {
+		return nil
+	}
+	return refusal
+}
+
+// firstRefusal is the first of the checks that refused, if any.
+func firstRefusal(checks ...error) error {
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answered reports whether an update with u's ID already completed
+// successfully on u's workflow, decoding its result into out. An update
+// still in flight is waited for; one refused by the validator was never
+// recorded and is not found.
+func (s *Service) answered(ctx context.Context, u workflowUpdate, out any) bool {
+	if s.Temporal == nil || !u.replayable {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	handle := s.Temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{
+		WorkflowID: u.workflowID, UpdateID: u.updateID,
+	})
+	if err := handle.Get(ctx, out); err != nil {
+		var notFound *serviceerror.NotFound
+		if !errors.As(err, &notFound) {
+			s.Logger.Warn("look up an earlier attempt of an update", "workflow_id", u.workflowID, "update_id", u.updateID, "error", err)
+		}
+		return false
+	}
+	return true
 }
 
 // updateError turns a refused update into a 409 with the workflow's own

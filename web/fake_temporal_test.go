@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
@@ -28,6 +29,9 @@ type fakeTemporal struct {
 	// mu takes one update at a time, as a workflow does.
 	mu  sync.Mutex
 	seq atomic.Int64
+	// completed keeps each completed update's result by workflow and
+	// update ID, as Temporal does, for a retried request to find.
+	completed map[[2]string]any
 }
 
 func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
@@ -38,7 +42,25 @@ func (f *fakeTemporal) UpdateWorkflow(ctx context.Context, o client.UpdateWorkfl
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	res, err := f.run(ctx, o)
+	if err == nil {
+		if f.completed == nil {
+			f.completed = map[[2]string]any{}
+		}
+		f.completed[[2]string{o.WorkflowID, o.UpdateID}] = res
+	}
 	return updateHandle{res: res, err: err}, nil
+}
+
+// GetWorkflowUpdateHandle finds an update completed before, or answers
+// NotFound as Temporal does for one it never accepted.
+func (f *fakeTemporal) GetWorkflowUpdateHandle(o client.GetWorkflowUpdateHandleOptions) client.WorkflowUpdateHandle {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res, ok := f.completed[[2]string{o.WorkflowID, o.UpdateID}]
+	if !ok {
+		return updateHandle{err: serviceerror.NewNotFound("update not found")}
+	}
+	return updateHandle{res: res}
 }
 
 // next is the sequence number of the next read-model write, above what

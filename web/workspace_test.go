@@ -101,10 +101,18 @@ func TestBureauWorkspaceUpload(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.Status)
 		require.Equal(t, string(good), r.Body)
 
-		// A second upload while under review is refused with the reason.
-		r = b.upload(ws+"/submissions", url.Values{"csrf_token": {token}}, filePart{field: "file", name: "报表.xlsx", data: good})
+		// The same return sent again (a double click, the back button) is
+		// the same submission; another one while under review is refused
+		// with the reason.
+		r = b.upload(ws+"/submissions", url.Values{"csrf_token": {token}},
+			filePart{field: "file", name: "人社局报表.xlsx", data: good}, filePart{field: "report", name: "报告.pdf", data: report})
+		require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+		require.Equal(t, int64(1), e.count(&models.Submission{}, "cycle_id = ? AND org_code = ?", id, "rsj"))
+		other := e.filled(id, "rsj", "hrss", map[string]any{key: 8})
+		r = b.upload(ws+"/submissions", url.Values{"csrf_token": {token}}, filePart{field: "file", name: "报表.xlsx", data: other})
 		require.Equal(t, http.StatusConflict, r.Status)
 		require.Contains(t, r.Body, "审核中")
+		require.Equal(t, int64(1), e.count(&models.Submission{}, "cycle_id = ? AND org_code = ?", id, "rsj"))
 	})
 }
 

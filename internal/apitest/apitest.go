@@ -18,6 +18,8 @@ type Client struct {
 	T     testing.TB
 	App   *fiber.App
 	Token string
+	// Header is added to every request (e.g. X-Request-Id).
+	Header http.Header
 }
 
 // Response is a decoded answer.
@@ -91,6 +93,9 @@ func (c Client) Do(method, path string, body any) Response {
 // Raw sends a prepared request.
 func (c Client) Raw(req *http.Request) Response {
 	c.T.Helper()
+	for k, vs := range c.Header {
+		req.Header[k] = vs
+	}
 	resp, err := c.App.Test(req, 60_000)
 	if err != nil {
 		c.T.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
@@ -101,6 +106,17 @@ func (c Client) Raw(req *http.Request) Response {
 		c.T.Fatal(err)
 	}
 	return Response{Status: resp.StatusCode, Body: b, Header: resp.Header}
+}
+
+// WithHeader returns a copy of the client that sends the header too.
+func (c Client) WithHeader(key, value string) Client {
+	h := c.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set(key, value)
+	c.Header = h
+	return c
 }
 
 // With returns a copy of the client using another token.
