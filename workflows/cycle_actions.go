@@ -26,7 +26,7 @@ func (c *cycle) nextMilestone(ctx workflow.Context) error {
 	}
 	moved := func() bool { return c.status == wire.CycleClosed || !c.due(kind).Equal(due) }
 	if wait := due.Sub(workflow.Now(ctx)); wait > 0 {
-		ok, err := workflow.AwaitWithTimeout(ctx, wait, moved)
+		ok, err := sleepUnless(ctx, wait, moved)
 		if err != nil || ok {
 			return err
 		}

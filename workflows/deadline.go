@@ -50,7 +50,7 @@ func (b *bureau) owe(ctx workflow.Context, kind wire.DeadlineKind) error {
 		return workflow.Await(ctx, changed)
 	}
 	if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
-		moved, err := workflow.AwaitWithTimeout(ctx, wait, changed)
+		moved, err := sleepUnless(ctx, wait, changed)
 		if err != nil || moved {
 			return err
 		}

@@ -65,6 +65,10 @@ type lifecycle struct {
 	start  time.Time
 	acts   *activities.Activities
 	starts *temporaltest.Recorder
+	// timers are the workflow's timers not yet fired or cancelled;
+	// lastTimer the latest one started.
+	timers    map[string]bool
+	lastTimer string
 }
 
 // newLifecycle seeds an office, a bureau, an open cycle with its notice
@@ -114,7 +118,10 @@ func (l *lifecycle) newEnv(start time.Time) {
 		Calendars: &service.Service{DB: l.db}, Now: env.Now, Temporal: l.starts,
 	}
 	env.RegisterActivity(l.acts)
-	l.env, l.start, l.updates = env, start, 0
+	l.env, l.start, l.updates, l.timers = env, start, 0, map[string]bool{}
+	env.SetOnTimerScheduledListener(func(id string, _ time.Duration) { l.timers[id], l.lastTimer = true, id })
+	env.SetOnTimerFiredListener(func(id string) { delete(l.timers, id) })
+	env.SetOnTimerCanceledListener(func(id string) { delete(l.timers, id) })
 }
 
 // outcome is what an update callback saw.
@@ -178,6 +185,13 @@ func (l *lifecycle) run() {
 	l.env.ExecuteWorkflow(wire.BureauWorkflow, wire.BureauInput{CycleID: lcCycle, OrgCode: lcOrg, Year: 2025})
 	require.True(l.t, l.env.IsWorkflowCompleted(), "the bureau workflow ends (completed or closed)")
 	require.NoError(l.t, l.env.GetWorkflowError())
+	// Every wait cut short (a submission, a return, a moved due date)
+	// cancelled its timer: none was left pending to fire for nothing. The
+	// test environment reports a cancellation in a later task, which the
+	// workflow's last, ending task does not get to: its own wait is the
+	// one the workflow ended, cancelled or not.
+	delete(l.timers, l.lastTimer)
+	require.Empty(l.t, l.timers, "timers left pending when the workflow ended")
 }
 
 // steps lists the deadline steps sent, as "kind rN step at" in China time.

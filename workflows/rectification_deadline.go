@@ -41,7 +41,7 @@ func (r *rect) owe(ctx workflow.Context) error {
 		return workflow.Await(ctx, moved)
 	}
 	if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
-		if stop, err := workflow.AwaitWithTimeout(ctx, wait, moved); err != nil || stop {
+		if stop, err := sleepUnless(ctx, wait, moved); err != nil || stop {
 			return err
 		}
 	}
