@@ -11,7 +11,9 @@ import (
 
 	"github.com/lawcycle/lawcycle/chinatime"
 	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/internal/filetest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
+	"github.com/lawcycle/lawcycle/models"
 )
 
 // A client that lost the answer to an action (a timeout, a 503 while the
@@ -75,6 +77,33 @@ func TestRetriedRequestGetsTheFirstAnswer(t *testing.T) {
 				"kind": "submission", "until": day(20), "reason": "系统故障，统一延期"})
 		})
 
+		// The rectification ledger: an office item, progress, a closure
+		// request and its verification.
+		var item struct {
+			ItemID string `json:"item_id"`
+		}
+		addItem := func(c apitest.Client) apitest.Response {
+			return c.Do("POST", lc.path(late)+"/rectifications", map[string]any{
+				"description": "政务公开栏目更新不及时", "category": "限期整改", "due": day(60)})
+		}
+		r.twice(lc.reviewer, "office-item", http.StatusCreated, addItem).JSON(t, &item)
+		var second struct {
+			ItemID string `json:"item_id"`
+		}
+		addItem(lc.reviewer.WithHeader("X-Request-Id", "office-item-new")).JSON(t, &second)
+		require.NotEqual(t, item.ItemID, second.ItemID, "a new request adds a new item")
+		itemPath := lc.path(late) + "/rectifications/" + item.ItemID
+		r.twice(lc.as[late], "item-progress", http.StatusCreated, func(c apitest.Client) apitest.Response {
+			return c.Upload("POST", itemPath+"/progress", apitest.Form("note", "已明确专人负责栏目更新"))
+		})
+		r.once(lc.as[late], "item-closure", http.StatusCreated, http.StatusConflict, func(c apitest.Client) apitest.Response {
+			return c.Upload("POST", itemPath+"/closure", apitest.Form("note", "已整改完毕",
+				apitest.Part{Field: "evidence", Name: "整改报告.pdf", Data: filetest.PDF("整改报告")}))
+		})
+		r.once(lc.reviewer, "item-verify", http.StatusOK, http.StatusConflict, func(c apitest.Client) apitest.Response {
+			return c.Do("POST", itemPath+"/verification", map[string]any{"decision": "close"})
+		})
+
 		r.once(lc.api, "cycle-close", http.StatusOK, http.StatusConflict, func(c apitest.Client) apitest.Response {
 			return c.Do("POST", "/api/v1/cycles/"+lc.id+"/close", map[string]any{"reason": "年度督察工作结束"})
 		})
@@ -88,6 +117,10 @@ func TestRetriedRequestGetsTheFirstAnswer(t *testing.T) {
 		require.Equal(t, int64(2), count("reviews", "cycle_id = ? AND org_code = ?", lc.id, rounds), "one return, one approval")
 		require.Equal(t, int64(1), count("publications", "cycle_id = ? AND org_code = ?", lc.id, rounds))
 		require.Equal(t, int64(2), count("extensions", "cycle_id = ?", lc.id), "one request, one grant")
+		require.Equal(t, int64(2), count("rect_items", "cycle_id = ? AND source = ?", lc.id, "office"))
+		for _, kind := range []string{models.RectNoteProgress, models.RectNoteClosure, models.RectNoteClosed} {
+			require.Equal(t, int64(1), count("rect_notes", "cycle_id = ? AND item_id = ? AND kind = ?", lc.id, item.ItemID, kind), kind)
+		}
 	})
 }
 

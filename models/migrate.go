@@ -36,6 +36,7 @@ func migrations() []*gormigrate.Migration {
 		migration0011,
 		migration0012,
 		migration0013,
+		migration0014,
 	}
 }
 

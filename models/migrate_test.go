@@ -22,7 +22,7 @@ func TestMigrationsMatchModels(t *testing.T) {
 			&models.CalendarDay{}, &models.CalendarYear{}, &models.CalendarRevision{},
 			&models.Review{}, &models.ReviewComment{}, &models.Extension{}, &models.CycleExtension{}, &models.Publication{},
 			&models.IndexSerial{}, &models.DeadlineStep{}, &models.Milestone{},
-			&models.RectItem{}, &models.RectNote{}, &models.RectEvidence{}, &models.RectCarry{}} {
+			&models.RectItem{}, &models.RectNote{}, &models.RectEvidence{}, &models.RectCarry{}, &models.RectRequest{}} {
 			stmt := &gorm.Statement{DB: db}
 			if err := stmt.Parse(m); err != nil {
 				t.Fatal(err)

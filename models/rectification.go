@@ -113,3 +113,16 @@ type RectCarry struct {
 }
 
 func (RectCarry) TableName() string { return "rect_carries" }
+
+// RectRequest remembers which item a request to add one opened, so a
+// retried request (same X-Request-Id) opens the same item instead of
+// numbering a second one.
+type RectRequest struct {
+	CycleID   string    `gorm:"primaryKey;size:32"`
+	OrgCode   string    `gorm:"primaryKey;size:64"`
+	RequestID string    `gorm:"primaryKey;size:64"`
+	ItemID    string    `gorm:"size:64;not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (RectRequest) TableName() string { return "rect_requests" }

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/lawcycle/lawcycle/apperr"
 	"github.com/lawcycle/lawcycle/models"
@@ -57,18 +58,9 @@ func (s *Service) CreateRectification(ctx context.Context, p Principal, id, org 
 	if err := cycleRunning(pt.cycle, "添加整改事项"); err != nil {
 		return RectResultView{}, err
 	}
-	var itemID string
-	if comment != nil {
-		if err := commentFree(tx, comment.ID); err != nil {
-			return RectResultView{}, err
-		}
-		itemID = fmt.Sprintf("%d-f%d", pt.cycle.Year, comment.ID)
-	} else {
-		n, err := nextRectSerial(tx, "rect/"+id)
-		if err != nil {
-			return RectResultView{}, err
-		}
-		itemID = fmt.Sprintf("%d-d%d", pt.cycle.Year, n)
+	itemID, err := s.newItemID(tx, pt, p, comment)
+	if err != nil {
+		return RectResultView{}, err
 	}
 	spec.By = p.wireActor()
 	st, err := s.openRectification(ctx, wire.RectInput{CycleID: id, OrgCode: org, ItemID: itemID, Spec: spec})
@@ -76,6 +68,49 @@ func (s *Service) CreateRectification(ctx context.Context, p Principal, id, org 
 		return RectResultView{}, err
 	}
 	return rectResultView(st), nil
+}
+
+// newItemID names the item a request adds: {year}-f{comment} for a
+// finding, the office's next {year}-d{n} otherwise. The name is kept by
+// request, so a retried request (same X-Request-Id) opens the item its
+// first attempt named, and gets that attempt's answer, instead of a
+// second item or a refusal of the first.
+func (s *Service) newItemID(tx *gorm.DB, pt participation, p Principal, comment *models.ReviewComment) (string, error) {
+	key := requestKey(p)
+	var prior models.RectRequest
+	where := "cycle_id = ? AND org_code = ? AND request_id = ?"
+	err := tx.Take(&prior, where, pt.cycle.ID, pt.org.Code, key).Error
+	if err == nil {
+		return prior.ItemID, nil
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", fmt.Errorf("look up item request: %w", err)
+	}
+	var itemID string
+	if comment != nil {
+		if err := commentFree(tx, comment.ID); err != nil {
+			return "", err
+		}
+		itemID = fmt.Sprintf("%d-f%d", pt.cycle.Year, comment.ID)
+	} else {
+		n, err := nextRectSerial(tx, "rect/"+pt.cycle.ID)
+		if err != nil {
+			return "", err
+		}
+		itemID = fmt.Sprintf("%d-d%d", pt.cycle.Year, n)
+	}
+	row := models.RectRequest{CycleID: pt.cycle.ID, RequestID: key, OrgCode: pt.org.Code, ItemID: itemID, CreatedAt: s.now()}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return "", fmt.Errorf("remember item request: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		// The same request, sent twice at once, named its item first.
+		if err := tx.Take(&prior, where, pt.cycle.ID, pt.org.Code, key).Error; err != nil {
+			return "", fmt.Errorf("look up item request: %w", err)
+		}
+		return prior.ItemID, nil
+	}
+	return itemID, nil
 }
 
 // validateRectCreate checks the input and, for an item from a comment,
