@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,10 +20,12 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: a run left to nohup or timeout must still stop the
+	// `lawcycle dev` it started and remove its data dir.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := &cobra.Command{Use: "lawcycle-bench", SilenceUsage: true}
-	root.AddCommand(launchCommand(), readsCommand(), baselineCommand())
+	root.AddCommand(launchCommand(), readsCommand(), lifecycleCommand(), baselineCommand())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "lawcycle-bench:", err)
 		os.Exit(1)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"sync/atomic"
@@ -52,30 +50,12 @@ func emptyWorkflow(workflow.Context) error { return nil }
 // an n-bureau cycle (until every bureau is in awaiting_submission).
 func RunLaunch(ctx context.Context, bin string, n int, log io.Writer) (LaunchResult, error) {
 	res := LaunchResult{Bureaus: n}
-	dir, err := os.MkdirTemp("", "lawcycle-bench-launch-")
-	if err != nil {
-		return res, err
-	}
-	defer os.RemoveAll(dir)
-	env := append(os.Environ(), "LAWCYCLE_HTTP_ADDR=127.0.0.1:0", "LAWCYCLE_ADMIN_TOKEN="+benchToken, "LAWCYCLE_LOG_LEVEL=warn")
-	dev, err := proc.Start(env, bin, "dev", "--data", filepath.Join(dir, "data"), "--temporal-port", "0")
+	dev, err := startDev(bin)
 	if err != nil {
 		return res, err
 	}
 	defer dev.Stop()
-	base, err := dev.Wait(apiPattern, 2*time.Minute)
-	if err != nil {
-		return res, err
-	}
-	addr, err := dev.Wait(temporalPattern, time.Second)
-	if err != nil {
-		return res, err
-	}
-	c, err := client.Dial(client.Options{HostPort: addr, Logger: silent{}})
-	if err != nil {
-		return res, err
-	}
-	defer c.Close()
+	c := dev.Temporal
 
 	// Baseline: n empty workflows on the same server, run by an in-process
 	// worker on its own task queue.
@@ -91,12 +71,12 @@ func RunLaunch(ctx context.Context, bin string, n int, log io.Writer) (LaunchRes
 	}
 	fmt.Fprintf(log, "  %d empty workflows: %s\n", n, res.EmptyWorkflows.Round(time.Millisecond))
 
-	api := API{Base: base, Token: benchToken}
+	api := dev.API
 	id, err := api.SeedAndCreate(ctx, "bench", n)
 	if err != nil {
 		return res, err
 	}
-	pid := dev.Cmd.Process.Pid
+	pid := dev.Pid()
 	var peak atomic.Int64
 	stopSampling := sampleRSS(pid, &peak)
 	start := time.Now()
@@ -104,20 +84,9 @@ func RunLaunch(ctx context.Context, bin string, n int, log io.Writer) (LaunchRes
 		stopSampling()
 		return res, err
 	}
-	for {
-		var p Progress
-		if err := api.Do(ctx, "GET", "/api/v1/cycles/"+id, nil, &p); err != nil {
-			stopSampling()
-			return res, err
-		}
-		if p.Progress["awaiting_submission"] == int64(n) {
-			break
-		}
-		if time.Since(start) > 30*time.Minute {
-			stopSampling()
-			return res, fmt.Errorf("launch of %d not done after 30m: %v", n, p.Progress)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := api.WaitProgress(ctx, id, "awaiting_submission", n, 30*time.Minute); err != nil {
+		stopSampling()
+		return res, err
 	}
 	res.Launch = time.Since(start)
 	stopSampling()

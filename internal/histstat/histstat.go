@@ -1,10 +1,12 @@
 // Package histstat measures workflow executions against SPEC §3's limits:
-// history length and pending children per run, across continue-as-new.
+// history length and pending operations (children, activities, timers) per
+// run, across continue-as-new.
 package histstat
 
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -20,6 +22,17 @@ type Run struct {
 	// MaxPendingChildren is the highest number of children initiated and
 	// not yet closed at any point in the run.
 	MaxPendingChildren int
+	// MaxPendingActivities is the highest number of activity tasks
+	// scheduled and not yet closed at any point in the run. Local
+	// activities are markers, not pending operations, so they do not count.
+	MaxPendingActivities int
+	// MaxPendingTimers is the highest number of timers started and not yet
+	// fired or canceled at any point in the run.
+	MaxPendingTimers int
+	// MaxPendingOps is the highest sum of pending children, activities and
+	// timers at any one point: the server holds all three in the
+	// execution's mutable state at once, so the sum is what SPEC §3 bounds.
+	MaxPendingOps int
 	// ChildIDs are the workflow IDs of every child the run initiated.
 	ChildIDs []string
 }
@@ -33,13 +46,35 @@ func Runs(ctx context.Context, c client.Client, workflowID string) ([]Run, error
 	}
 	var runs []Run
 	for runID := first; runID != ""; {
-		run, next, err := readRun(ctx, c, workflowID, runID)
+		run, links, err := readRun(ctx, c, workflowID, runID)
 		if err != nil {
 			return nil, err
 		}
 		runs = append(runs, run)
-		runID = next
+		runID = links.next
 	}
+	return runs, nil
+}
+
+// RunsFromCurrent returns the same runs as Runs without a visibility
+// query: it starts from the current run and follows the chain back
+// through each run's predecessor. Visibility queries are the slow part of
+// reading thousands of workflows on an embedded server's SQLite.
+func RunsFromCurrent(ctx context.Context, c client.Client, workflowID string) ([]Run, error) {
+	desc, err := c.DescribeWorkflowExecution(ctx, workflowID, "")
+	if err != nil {
+		return nil, fmt.Errorf("describe %s: %w", workflowID, err)
+	}
+	var runs []Run
+	for runID := desc.GetWorkflowExecutionInfo().GetExecution().GetRunId(); runID != ""; {
+		run, links, err := readRun(ctx, c, workflowID, runID)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, run)
+		runID = links.prev
+	}
+	slices.Reverse(runs)
 	return runs, nil
 }
 
@@ -69,21 +104,23 @@ func firstRun(ctx context.Context, c client.Client, workflowID string) (string, 
 	return oldest, nil
 }
 
-func readRun(ctx context.Context, c client.Client, workflowID, runID string) (Run, string, error) {
+// runLinks are a run's neighbours in its continue-as-new chain.
+type runLinks struct{ prev, next string }
+
+func readRun(ctx context.Context, c client.Client, workflowID, runID string) (Run, runLinks, error) {
 	run := Run{RunID: runID}
-	next := ""
-	pending := 0
+	var links runLinks
+	var children, activities, timers int
 	it := c.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
-			return run, "", fmt.Errorf("read history of %s/%s: %w", workflowID, runID, err)
+			return run, links, fmt.Errorf("read history of %s/%s: %w", workflowID, runID, err)
 		}
 		run.Events++
 		switch ev.GetEventType() {
 		case enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
-			pending++
-			run.MaxPendingChildren = max(run.MaxPendingChildren, pending)
+			children++
 			run.ChildIDs = append(run.ChildIDs, ev.GetStartChildWorkflowExecutionInitiatedEventAttributes().GetWorkflowId())
 		case enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
 			enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
@@ -91,12 +128,29 @@ func readRun(ctx context.Context, c client.Client, workflowID, runID string) (Ru
 			enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED,
 			enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED,
 			enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
-			pending--
+			children--
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+			activities++
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+			enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+			enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+			enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+			activities--
+		case enumspb.EVENT_TYPE_TIMER_STARTED:
+			timers++
+		case enumspb.EVENT_TYPE_TIMER_FIRED, enumspb.EVENT_TYPE_TIMER_CANCELED:
+			timers--
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+			links.prev = ev.GetWorkflowExecutionStartedEventAttributes().GetContinuedExecutionRunId()
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-			next = ev.GetWorkflowExecutionContinuedAsNewEventAttributes().GetNewExecutionRunId()
+			links.next = ev.GetWorkflowExecutionContinuedAsNewEventAttributes().GetNewExecutionRunId()
 		}
+		run.MaxPendingChildren = max(run.MaxPendingChildren, children)
+		run.MaxPendingActivities = max(run.MaxPendingActivities, activities)
+		run.MaxPendingTimers = max(run.MaxPendingTimers, timers)
+		run.MaxPendingOps = max(run.MaxPendingOps, children+activities+timers)
 	}
-	return run, next, nil
+	return run, links, nil
 }
 
 // History returns the full history of one run, for replay fixtures.
