@@ -125,8 +125,12 @@ func (s *Service) answered(ctx context.Context, u workflowUpdate, out any) bool 
 		WorkflowID: u.workflowID, UpdateID: u.updateID,
 	})
 	if err := handle.Get(ctx, out); err != nil {
+		// Not found: no earlier attempt, or one the validator refused. An
+		// application error: the earlier attempt failed, and this one is
+		// refused like it. Anything else is worth a line in the log.
 		var notFound *serviceerror.NotFound
-		if !errors.As(err, &notFound) {
+		var failed *temporal.ApplicationError
+		if !errors.As(err, &notFound) && !errors.As(err, &failed) {
 			s.Logger.Warn("look up an earlier attempt of an update", "workflow_id", u.workflowID, "update_id", u.updateID, "error", err)
 		}
 		return false
