@@ -92,6 +92,15 @@ func TestRetriedRequestGetsTheFirstAnswer(t *testing.T) {
 		}
 		addItem(lc.reviewer.WithHeader("X-Request-Id", "office-item-new")).JSON(t, &second)
 		require.NotEqual(t, item.ItemID, second.ItemID, "a new request adds a new item")
+		// A reviewer's comment made into an item: a retry opens the same
+		// item, a new request is refused (the comment has its item).
+		var commentID uint
+		require.NoError(t, db.Table("review_comments").Where("cycle_id = ? AND org_code = ?", lc.id, rounds).
+			Select("id").Scan(&commentID).Error)
+		r.once(lc.reviewer, "finding-item", http.StatusCreated, http.StatusConflict, func(c apitest.Client) apitest.Response {
+			return c.Do("POST", lc.path(rounds)+"/rectifications", map[string]any{
+				"from_comment": commentID, "category": "立行立改"})
+		})
 		itemPath := lc.path(late) + "/rectifications/" + item.ItemID
 		r.twice(lc.as[late], "item-progress", http.StatusCreated, func(c apitest.Client) apitest.Response {
 			return c.Upload("POST", itemPath+"/progress", apitest.Form("note", "已明确专人负责栏目更新"))
@@ -118,6 +127,7 @@ func TestRetriedRequestGetsTheFirstAnswer(t *testing.T) {
 		require.Equal(t, int64(1), count("publications", "cycle_id = ? AND org_code = ?", lc.id, rounds))
 		require.Equal(t, int64(2), count("extensions", "cycle_id = ?", lc.id), "one request, one grant")
 		require.Equal(t, int64(2), count("rect_items", "cycle_id = ? AND source = ?", lc.id, "office"))
+		require.Equal(t, int64(1), count("rect_items", "cycle_id = ? AND source = ?", lc.id, "finding"))
 		for _, kind := range []string{models.RectNoteProgress, models.RectNoteClosure, models.RectNoteClosed} {
 			require.Equal(t, int64(1), count("rect_notes", "cycle_id = ? AND item_id = ? AND kind = ?", lc.id, item.ItemID, kind), kind)
 		}
