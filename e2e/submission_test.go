@@ -113,10 +113,21 @@ func TestSubmissionOverHTTP(t *testing.T) {
 		require.Equal(t, "application/pdf", r.Header.Get("Content-Type"))
 		require.Equal(t, http.StatusNotFound, other.Do("GET", path+"/submissions/1", nil).Status, "another bureau's version")
 
-		// A second upload while under review is refused.
+		// The same return sent again is the same submission (its first
+		// answer, no new version); another one while under review is refused.
 		r = bureau.Upload("POST", path+"/submissions", apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: good}})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		r.JSON(t, &created)
+		require.Equal(t, 1, created.Version)
+		values[key] = 8
+		second, err := returntest.Fill(template, returntest.Filled{Values: values, Info: returntest.Info})
+		require.NoError(t, err)
+		r = bureau.Upload("POST", path+"/submissions", apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: second}})
 		require.Equal(t, http.StatusConflict, r.Status, string(r.Body))
 		require.Contains(t, r.Err(t).Error.Message, "审核中")
+		var versions int64
+		require.NoError(t, db.Model(&models.Submission{}).Where("cycle_id = ? AND org_code = ?", id, "rsj").Count(&versions).Error)
+		require.Equal(t, int64(1), versions)
 
 		// Versions are immutable in the database itself.
 		require.Error(t, db.Model(&models.Submission{}).Where("version = 1").Update("values", "{}").Error)
