@@ -30,6 +30,9 @@ type Deps struct {
 	// LoginsPerMinute limits POST /api/v1/tokens per client address;
 	// 0 means DefaultLoginsPerMinute.
 	LoginsPerMinute int
+	// RequestTimeout bounds each request's work; 0 means
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// Web serves the browser UI (package web) beside the API; nil serves
 	// the API only.
 	Web *web.Config
@@ -62,6 +65,10 @@ func New(d Deps) *fiber.App {
 	if d.LoginsPerMinute == 0 {
 		d.LoginsPerMinute = DefaultLoginsPerMinute
 	}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = DefaultRequestTimeout
+	}
+	app.Use(requestContext(d.RequestTimeout))
 	app.Use(requestID())
 	// Security headers (nosniff, frame denial, a strict referrer policy
 	// and content security policy) on every answer.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,6 +34,9 @@ func errorHandler(log *slog.Logger, denied *denials) fiber.ErrorHandler {
 			var fe *fiber.Error
 			if errors.As(err, &fe) {
 				ae = fromFiber(fe)
+			} else if errors.Is(err, context.DeadlineExceeded) {
+				log.Warn("request timed out", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
+				ae = apperr.Unavailable(fmt.Sprintf("请求处理超时，请稍后重试；如仍超时，请将请求编号 %s 告知管理员", rid))
 			} else {
 				log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "error", err)
 				ae = &apperr.Error{Status: http.StatusInternalServerError, Code: apperr.CodeInternal,

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -24,6 +25,26 @@ const (
 	localRequestID  = "request_id"
 	localPrincipal  = "principal"
 )
+
+// DefaultRequestTimeout bounds a request's work, as the server's write
+// timeout bounds its answer: a JSON request or an upload that takes longer is
+// broken, and its database connection is better given back.
+const DefaultRequestTimeout = 2 * time.Minute
+
+// requestContext gives every request a context that ends with it, or at
+// timeout. Fiber's own default is context.Background, which never ends: a
+// handler stuck on the database would hold its connection for ever, and the
+// SQLite driver only arranges to interrupt a statement when its context can
+// end. Work that outlives the handler, as the audit export's stream or the
+// record of a refused request, makes its own context.
+func requestContext(timeout time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), timeout)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
+	}
+}
 
 // A caller's request id is kept if it looks like one; otherwise a fresh
 // one is made, so logs can never be polluted through the header.
