@@ -70,6 +70,13 @@ type CycleView struct {
 	Outcome *OutcomeView `json:"outcome,omitempty"`
 }
 
+// CycleViewOf shapes a cycle row as GetCycle does, without progress counts
+// and notice: the read benchmark's baseline answers with it, so that it
+// differs from lawcycle only in how it reaches the database.
+func CycleViewOf(c models.Cycle, officeCode, officeName string) (CycleView, error) {
+	return cycleView(c, officeCode, officeName)
+}
+
 // cycleView is a cycle without its progress counts and notice.
 func cycleView(c models.Cycle, officeCode, officeName string) (CycleView, error) {
 	outcome, err := decodeOutcome(c.Outcome)

@@ -106,12 +106,14 @@ func readsCommand() *cobra.Command {
 	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 8, "concurrent clients")
 	cmd.Flags().DurationVar(&o.Duration, "duration", 10*time.Second, "measured time per target per round")
 	cmd.Flags().IntVar(&o.Rounds, "rounds", 2, "alternating rounds")
+	cmd.Flags().StringVar(&o.BaselineTransport, "baseline-transport", "nethttp",
+		"the baseline's HTTP server: nethttp, or fiber (the same handler behind lawcycle's server, to tell the transport's cost from lawcycle's)")
 	cmd.Flags().StringVar(&o.Topology, "topology", "dev", "dev (everything in one process) or server (lawcycle server, Temporal apart)")
 	return cmd
 }
 
 func baselineCommand() *cobra.Command {
-	var databaseURL, dataDir string
+	var databaseURL, dataDir, transport string
 	cmd := &cobra.Command{
 		Use:    "baseline-server",
 		Hidden: true,
@@ -125,10 +127,17 @@ func baselineCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "baseline listening on http://%s\n", ln.Addr())
-			return b.Serve(ln)
+			switch transport {
+			case "nethttp":
+				return b.Serve(ln)
+			case "fiber":
+				return b.ServeFiber(ln)
+			}
+			return fmt.Errorf("unknown --transport %q (nethttp or fiber)", transport)
 		},
 	}
 	cmd.Flags().StringVar(&databaseURL, "database-url", "", "as DATABASE_URL")
 	cmd.Flags().StringVar(&dataDir, "data", "", "data dir (SQLite)")
+	cmd.Flags().StringVar(&transport, "transport", "nethttp", "nethttp or fiber")
 	return cmd
 }

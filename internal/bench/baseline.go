@@ -8,9 +8,14 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
 	// Drivers for the bare pool: the same ones GORM uses underneath.
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/store"
 	"github.com/lawcycle/lawcycle/wire"
@@ -18,7 +23,7 @@ import (
 
 // The statements GET /cycles/{id} runs, minus authentication.
 const (
-	cycleSQL  = `SELECT id, year, title, status, office_id, submission_due, publication_due, doc_no, created_at, launched_at, fanned_out_at FROM cycles WHERE id = ?`
+	cycleSQL  = `SELECT id, year, title, status, office_id, submission_due, publication_due, doc_no, catalogues, settings, created_at, launched_at, fanned_out_at, closing_at, closed_at, outcome FROM cycles WHERE id = ?`
 	officeSQL = `SELECT code, name FROM organisations WHERE id = ?`
 	stagesSQL = `SELECT stage, COUNT(*) AS n FROM cycle_participants WHERE cycle_id = ? GROUP BY stage`
 	noticeSQL = `SELECT doc_no, title, issued_at FROM notices WHERE cycle_id = ?`
@@ -51,9 +56,21 @@ func OpenBaseline(databaseURL, dataDir string) (*Baseline, error) {
 	return &Baseline{db: db, postgres: t.Dialect == store.Postgres}, db.Ping()
 }
 
-// Serve answers /cycles/{id} and /cycles/{id}/bureaus on ln.
+// Close closes the pool.
+func (b *Baseline) Close() error { return b.db.Close() }
+
+// Serve answers /cycles/{id} and /cycles/{id}/bureaus on ln with net/http.
 func (b *Baseline) Serve(ln net.Listener) error {
 	return http.Serve(ln, b.Handler())
+}
+
+// ServeFiber answers the same with the same handler behind Fiber's server
+// (fasthttp), lawcycle's transport: the diagnostic that separates what the
+// transport costs from what lawcycle's code costs.
+func (b *Baseline) ServeFiber(ln net.Listener) error {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(adaptor.HTTPHandler(b.Handler()))
+	return app.Listener(ln)
 }
 
 // Handler routes the two endpoints.
@@ -85,20 +102,22 @@ func (b *Baseline) rebind(q string) string {
 func (b *Baseline) cycle(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	var v service.CycleView
-	var officeID uint
-	if err := b.db.QueryRowContext(ctx, b.rebind(cycleSQL), id).Scan(&v.ID, &v.Year, &v.Title, &v.Status, &officeID,
-		&v.SubmissionDue, &v.PublicationDue, &v.DocNo, &v.CreatedAt, &v.LaunchedAt, &v.FannedOutAt); err != nil {
+	var c models.Cycle
+	if err := b.db.QueryRowContext(ctx, b.rebind(cycleSQL), id).Scan(&c.ID, &c.Year, &c.Title, &c.Status, &c.OfficeID,
+		&c.SubmissionDue, &c.PublicationDue, &c.DocNo, &c.Catalogues, &c.Settings, &c.CreatedAt, &c.LaunchedAt, &c.FannedOutAt,
+		&c.ClosingAt, &c.ClosedAt, &c.Outcome); err != nil {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	if err := b.db.QueryRowContext(ctx, b.rebind(officeSQL), officeID).Scan(&v.OfficeCode, &v.OfficeName); err != nil {
+	var code, name string
+	if err := b.db.QueryRowContext(ctx, b.rebind(officeSQL), c.OfficeID).Scan(&code, &name); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	v.Progress = map[string]int64{}
-	for _, s := range wire.Stages {
-		v.Progress[string(s)] = 0
+	v, err := service.CycleViewOf(c, code, name)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
 	}
 	rows, err := b.db.QueryContext(ctx, b.rebind(stagesSQL), id)
 	if err != nil {
@@ -119,7 +138,8 @@ func (b *Baseline) cycle(w http.ResponseWriter, r *http.Request) {
 	rows.Close()
 	var n service.NoticeView
 	if err := b.db.QueryRowContext(ctx, b.rebind(noticeSQL), id).Scan(&n.DocNo, &n.Title, &n.IssuedAt); err == nil {
-		v.Notice = &n
+		n.IssuedAt = chinatime.In(n.IssuedAt)
+		v.DocNo, v.Notice = n.DocNo, &n
 	}
 	writeJSON(w, v)
 }
@@ -140,6 +160,7 @@ func (b *Baseline) bureaus(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		row.StageLabel = wire.Stage(row.Stage).Label()
+		row.SubmissionDue, row.PublicationDue = chinatime.In(row.SubmissionDue), chinatime.In(row.PublicationDue)
 		if err := json.Unmarshal([]byte(flags), &row.Flags); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

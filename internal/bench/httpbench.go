@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -43,6 +44,9 @@ type ReadOptions struct {
 	// Topology is "dev" (one process with embedded Temporal and worker) or
 	// "server" (`lawcycle server` alone, Temporal in its own process).
 	Topology string
+	// BaselineTransport is the baseline's HTTP server: "nethttp" (the
+	// default) or "fiber".
+	BaselineTransport string
 }
 
 // RunReads seeds an n-bureau cycle, starts `bin dev` and the baseline
@@ -85,7 +89,8 @@ func RunReads(ctx context.Context, o ReadOptions, log io.Writer) ([]ReadResult, 
 		return nil, err
 	}
 	defer stop()
-	base, err := proc.Start(os.Environ(), o.SelfBin, "baseline-server", "--database-url", databaseURL, "--data", dataDir)
+	base, err := proc.Start(os.Environ(), o.SelfBin, "baseline-server", "--database-url", databaseURL, "--data", dataDir,
+		"--transport", cmp.Or(o.BaselineTransport, "nethttp"))
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +108,9 @@ func RunReads(ctx context.Context, o ReadOptions, log io.Writer) ([]ReadResult, 
 	var out []ReadResult
 	for _, ep := range endpoints {
 		res := ReadResult{Engine: engine + " (" + o.Topology + ")", Endpoint: ep.name}
+		if o.BaselineTransport == "fiber" {
+			res.Engine += ", baseline behind Fiber"
+		}
 		for round := range o.Rounds {
 			a := Load(ctx, ep.api, auth, o.Concurrency, o.Duration)
 			b := Load(ctx, ep.base, nil, o.Concurrency, o.Duration)
