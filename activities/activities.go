@@ -19,7 +19,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/audit"
 	"github.com/lawcycle/lawcycle/calendar"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/wire"

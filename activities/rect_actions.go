@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/calendar"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/wire"

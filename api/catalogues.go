@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lawcycle/lawcycle/apperr"
+	"github.com/lawcycle/lawcycle/internal/apperr"
 )
 
 func (h *handlers) listCatalogues(c *fiber.Ctx) error {

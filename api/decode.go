@@ -10,7 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lawcycle/lawcycle/apperr"
+	"github.com/lawcycle/lawcycle/internal/apperr"
 )
 
 // decodeJSON reads a JSON body strictly: the right content type, no

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/time/rate"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/apperr"
 	"github.com/lawcycle/lawcycle/audit"
+	"github.com/lawcycle/lawcycle/internal/apperr"
 )
 
 // denials writes refused requests (401, 403) to the audit log. Audit

@@ -17,8 +17,8 @@ import (
 
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/excelreturn"
-	"github.com/lawcycle/lawcycle/filestore"
 	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"

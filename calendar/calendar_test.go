@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/lawcycle/lawcycle/calendar"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 )
 
 func date(s string) calendar.Date {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 )
 
 // Date is a calendar day with no time and no zone: 2026年2月17日 is the

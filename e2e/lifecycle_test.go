@@ -13,7 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/audit"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"

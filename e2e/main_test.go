@@ -13,7 +13,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/lawcycle/lawcycle/embedtemporal"
+	"github.com/lawcycle/lawcycle/internal/embedtemporal"
 	"github.com/lawcycle/lawcycle/workflows"
 )
 

@@ -13,12 +13,12 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/catalogue"
-	"github.com/lawcycle/lawcycle/chinatime"
 	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/filetest"
+	"github.com/lawcycle/lawcycle/internal/ledgerxlsx"
 	"github.com/lawcycle/lawcycle/internal/returntest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
-	"github.com/lawcycle/lawcycle/ledgerxlsx"
 	"github.com/lawcycle/lawcycle/wire"
 )
 

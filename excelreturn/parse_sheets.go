@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"github.com/lawcycle/lawcycle/catalogue"
-	"github.com/lawcycle/lawcycle/creditcode"
+	"github.com/lawcycle/lawcycle/internal/creditcode"
 )
 
 // ---- 基本信息 ----

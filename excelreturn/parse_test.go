@@ -15,8 +15,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lawcycle/lawcycle/catalogue"
-	"github.com/lawcycle/lawcycle/creditcode"
 	"github.com/lawcycle/lawcycle/excelreturn"
+	"github.com/lawcycle/lawcycle/internal/creditcode"
 )
 
 // The reader's tests fill templates the writer produces from the built-in

@@ -14,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lawcycle/lawcycle/catalogue"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 )
 
 // metaPassword protects the metadata sheet against accidental edits. It is

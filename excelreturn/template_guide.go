@@ -7,7 +7,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lawcycle/lawcycle/catalogue"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 )
 
 // Column widths of 填报说明: item or severity, text, reason.

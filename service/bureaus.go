@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lawcycle/lawcycle/apperr"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/wire"
 )
 

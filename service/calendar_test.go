@@ -12,7 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/calendar"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"

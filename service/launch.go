@@ -11,9 +11,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/apperr"
 	"github.com/lawcycle/lawcycle/audit"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
 )

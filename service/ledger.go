@@ -9,8 +9,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/chinatime"
-	"github.com/lawcycle/lawcycle/ledgerxlsx"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
+	"github.com/lawcycle/lawcycle/internal/ledgerxlsx"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
 )

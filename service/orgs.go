@@ -11,9 +11,9 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/apperr"
 	"github.com/lawcycle/lawcycle/audit"
-	"github.com/lawcycle/lawcycle/creditcode"
+	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/creditcode"
 	"github.com/lawcycle/lawcycle/models"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/apperr"
+	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
 )
 

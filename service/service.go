@@ -12,8 +12,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/audit"
+	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
-	"github.com/lawcycle/lawcycle/store"
 	"github.com/lawcycle/lawcycle/wire"
 )
 

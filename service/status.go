@@ -11,8 +11,8 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
-	"github.com/lawcycle/lawcycle/apperr"
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
 )

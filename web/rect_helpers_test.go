@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/filetest"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"

@@ -15,8 +15,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/apperr"
 	"github.com/lawcycle/lawcycle/audit"
+	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
 )

@@ -15,7 +15,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/activities"
 	"github.com/lawcycle/lawcycle/excelreturn"
-	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"

@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lawcycle/lawcycle/config"
+	"github.com/lawcycle/lawcycle/internal/config"
+	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
-	"github.com/lawcycle/lawcycle/store"
 )
 
 func newDevCommand(cfg *config.Config) *cobra.Command {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lawcycle/lawcycle/config"
+	"github.com/lawcycle/lawcycle/internal/config"
 )
 
 func main() {

@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lawcycle/lawcycle/config"
+	"github.com/lawcycle/lawcycle/internal/config"
+	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
-	"github.com/lawcycle/lawcycle/store"
 )
 
 func newMigrateCommand(cfg *config.Config) *cobra.Command {

@@ -3,8 +3,8 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/lawcycle/lawcycle/config"
-	"github.com/lawcycle/lawcycle/store"
+	"github.com/lawcycle/lawcycle/internal/config"
+	"github.com/lawcycle/lawcycle/internal/store"
 )
 
 func newServerCommand(cfg *config.Config) *cobra.Command {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lawcycle/lawcycle/config"
-	"github.com/lawcycle/lawcycle/embedtemporal"
+	"github.com/lawcycle/lawcycle/internal/config"
+	"github.com/lawcycle/lawcycle/internal/embedtemporal"
 )
 
 // newTemporalCommand runs only the embedded Temporal server, so the

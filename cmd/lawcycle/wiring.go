@@ -15,11 +15,11 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/activities"
-	"github.com/lawcycle/lawcycle/config"
+	"github.com/lawcycle/lawcycle/internal/config"
+	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
 	"github.com/lawcycle/lawcycle/service"
-	"github.com/lawcycle/lawcycle/store"
 	"github.com/lawcycle/lawcycle/wire"
 	"github.com/lawcycle/lawcycle/workflows"
 )

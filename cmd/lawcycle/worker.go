@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lawcycle/lawcycle/config"
-	"github.com/lawcycle/lawcycle/store"
+	"github.com/lawcycle/lawcycle/internal/config"
+	"github.com/lawcycle/lawcycle/internal/store"
 )
 
 func newWorkerCommand(cfg *config.Config) *cobra.Command {

@@ -14,10 +14,10 @@ import (
 	// Drivers for the bare pool: the same ones GORM uses underneath.
 	_ "github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
+	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
-	"github.com/lawcycle/lawcycle/store"
 	"github.com/lawcycle/lawcycle/wire"
 )
 

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/lawcycle/lawcycle/internal/proc"
-	"github.com/lawcycle/lawcycle/store"
+	"github.com/lawcycle/lawcycle/internal/store"
 )
 
 // ReadResult compares one endpoint of lawcycle with the baseline.

@@ -15,7 +15,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/lawcycle/lawcycle/store"
+	"github.com/lawcycle/lawcycle/internal/store"
 )
 
 const timerQueue = "bench-timers"

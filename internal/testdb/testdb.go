@@ -19,8 +19,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
-	"github.com/lawcycle/lawcycle/store"
 )
 
 // DefaultPostgresURL is the machine's local server (trust auth).

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lawcycle/lawcycle/store"
+	"github.com/lawcycle/lawcycle/internal/store"
 )
 
 func TestResolve(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lawcycle/lawcycle/filestore"
+	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/filetest"
 )
 

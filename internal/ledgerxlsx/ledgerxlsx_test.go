@@ -9,7 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/lawcycle/lawcycle/ledgerxlsx"
+	"github.com/lawcycle/lawcycle/internal/ledgerxlsx"
 )
 
 func rows(rs ...ledgerxlsx.Row) func(func(ledgerxlsx.Row) error) error {

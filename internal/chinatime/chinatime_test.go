@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lawcycle/lawcycle/chinatime"
+	"github.com/lawcycle/lawcycle/internal/chinatime"
 )
 
 func TestParseDeadline(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lawcycle/lawcycle/creditcode"
+	"github.com/lawcycle/lawcycle/internal/creditcode"
 )
 
 func TestValidate(t *testing.T) {
