@@ -155,6 +155,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 		var draft struct{ ID string }
 		r.JSON(t, &draft)
+		// A county office below the own office, with a draft cycle: the own
+		// office's staff act within its subtree (docs/domain.md#roles), county included.
+		r = root.Do("POST", "/api/v1/orgs", []map[string]any{
+			{"code": "county", "name": "某县法治办", "kind": "office", "parent_code": "fzb"},
+			{"code": "county-scj", "name": "某县市场监督管理局", "kind": "bureau", "parent_code": "county"},
+		})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		r = root.Do("POST", "/api/v1/cycles", map[string]any{"year": 2025, "office_code": "county", "bureau_codes": []string{"county-scj"},
+			"submission_due": "2027-03-01", "publication_due": "2027-03-31"})
+		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
+		var county struct{ ID string }
+		r.JSON(t, &county)
 		// A notification to the own office: only its people may mark it read.
 		require.NoError(t, notify.Enqueue(db, notify.Message{Key: "authz/office", Kind: notify.KindNotice, OrgCode: "fzb", Subject: "通知", Body: "正文"}))
 		var note models.Notification
@@ -275,6 +287,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 				func(string) any { return map[string]any{"reason": "年度工作结束"} },
 				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
 			{"GET", "/api/v1/cycles/:id/milestones", fixed("/api/v1/cycles/" + cyc.ID + "/milestones"), nil, cycleRead},
+			// The county's cycle, to the own office's staff above it: as
+			// their own office's (no viewer is granted it).
+			{"GET", "/api/v1/cycles/:id", fixed("/api/v1/cycles/" + county.ID), nil,
+				statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404,
+					viewer: 404, viewerOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/template", fixed("/api/v1/cycles/" + county.ID + "/bureaus/county-scj/template"), nil,
+				statuses{"*": 404, anon: 401, platform: 200, adminOwn: 200, reviewerOwn: 200}},
+			{"POST", "/api/v1/cycles/:id/close", fixed("/api/v1/cycles/" + county.ID + "/close"),
+				func(string) any { return map[string]any{"reason": "年度工作结束"} },
+				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
 			// The rectification ledger: read like a bureau's participation (a
 			// bureau reads its own items); items are the office's to add and
 			// verify, the bureau's to report on (an admin may for it) and its

@@ -6,7 +6,7 @@ import (
 	"github.com/lawcycle/lawcycle/wire"
 )
 
-// Cycle statuses (SPEC §3), as the workflow names them.
+// Cycle statuses (docs/domain.md#cycle-statuses), as the workflow names them.
 const (
 	CycleDraft   = wire.CycleDraft
 	CycleOpen    = wire.CycleOpen
@@ -28,9 +28,12 @@ type Cycle struct {
 	// when the notice is issued.
 	DocNo       string `gorm:"size:64;not null;default:''"`
 	NoticeExtra string `gorm:"type:text;not null;default:''"`
-	// Catalogues pins the catalogue parts the cycle uses, e.g.
-	// "general@2025.1+hrss@2025.1": a bureau's return uses the general part
-	// and the part of its sector, at these versions, for the whole cycle.
+	// Catalogues pins the catalogue parts the cycle uses, comma-separated:
+	// the latest general part and the latest part of every sector when the
+	// cycle was created, e.g. "general@2025.1,hrss@2025.1". A bureau's
+	// return uses the general part and the part of its sector, at these
+	// versions, for the whole cycle; its template's label joins those two
+	// with "+" (catalogue.Catalogue.Label), the pins never do.
 	Catalogues string `gorm:"size:500;not null;default:''"`
 	// Settings are the deadline rules (reminders, resubmission, escalation).
 	Settings    CycleSettings `gorm:"type:text;not null;default:'{}'"`

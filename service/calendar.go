@@ -30,7 +30,7 @@ import (
 // order (the nearest wins). Activities compute due dates with it; the API
 // shows and changes it.
 //
-// Who may change what (SPEC §2): an official arrangement is national and
+// Who may change what (docs/domain.md#roles): an official arrangement is national and
 // the same for every office, so loading a year is for platform admins;
 // a day override is a local matter, so an office's admins set them for
 // their office (and the offices below it, which inherit them), and a
@@ -56,7 +56,10 @@ func (s *Service) Calendar(ctx context.Context, officeID uint) (*calendar.Calend
 }
 
 // DueDate computes a due date for an office's cycle: the instant to store,
-// with its warnings (calendar.Due). Activities call it; workflows never do.
+// with its warnings (calendar.Due). Activities do not call it: they take
+// the office's calendar through Calendar (activities.Activities.Calendars)
+// and compute with their own dueDate, which also flags a date in a year
+// whose holidays are not loaded; today only this package's tests call it.
 func (s *Service) DueDate(ctx context.Context, officeID uint, dl calendar.Deadline, event time.Time) (calendar.Due, error) {
 	cal, err := s.Calendar(ctx, officeID)
 	if err != nil {

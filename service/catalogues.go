@@ -41,8 +41,10 @@ type CataloguePartView struct {
 }
 
 // registry is the built-in parts plus the uploaded parts visible to an
-// office's cycles (its own and the installation-wide ones); officeID nil
-// means every uploaded part (platform admins).
+// office's cycles: the installation-wide ones and those of the office and of
+// every office above it (a county's cycles use what its city uploaded).
+// officeID nil means every uploaded part (platform admins); an id below an
+// office (a bureau) sees what its offices see.
 func (s *Service) registry(tx *gorm.DB, officeID *uint) (*catalogue.Registry, error) {
 	reg := catalogue.Builtin()
 	rows, err := s.storedParts(tx, officeID)
@@ -64,7 +66,14 @@ func (s *Service) registry(tx *gorm.DB, officeID *uint) (*catalogue.Registry, er
 func (s *Service) storedParts(tx *gorm.DB, officeID *uint) ([]models.CataloguePart, error) {
 	q := tx.Order("part_id, created_at")
 	if officeID != nil {
-		q = q.Where("office_id IS NULL OR office_id = ?", *officeID)
+		// Labels are unique across the installation (UploadCatalogue), so
+		// the union of the chain's parts never holds two meanings of one
+		// id@version: a lookup finds the part whichever office uploaded it.
+		chain, err := officeChain(tx, *officeID)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("office_id IS NULL OR office_id IN ?", chain[1:]) // chain[0] is the installation
 	}
 	var rows []models.CataloguePart
 	if err := q.Find(&rows).Error; err != nil {
@@ -85,8 +94,9 @@ func (s *Service) parsePart(row models.CataloguePart) (*catalogue.Part, error) {
 	return p, nil
 }
 
-// callerOffice is the office whose parts a principal sees: nil (all) for a
-// platform admin, else the principal's own organisation.
+// callerOffice is the organisation whose parts a principal sees: nil (all)
+// for a platform admin, else the principal's own organisation (and through
+// it the offices above; see registry).
 func callerOffice(p Principal) *uint {
 	if p.IsPlatformAdmin() {
 		return nil
@@ -160,7 +170,8 @@ func partView(part *catalogue.Part) CataloguePartView {
 
 // UploadCatalogue validates and stores a catalogue part: a new sector or a
 // newer version of an existing part. Office admins upload for their own
-// office's cycles; platform admins for every office.
+// office's cycles and those of the offices below it; platform admins for
+// every office.
 func (s *Service) UploadCatalogue(ctx context.Context, p Principal, data []byte) (CataloguePartView, error) {
 	if len(data) > MaxCatalogueSize {
 		return CataloguePartView{}, apperr.TooLarge(fmt.Sprintf("指标体系文件超过 %d KB 的上限", MaxCatalogueSize>>10))

@@ -24,14 +24,16 @@ var (
 	sectorPattern  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 )
 
-// OrgInput is one organisation to create (SPEC §7 POST /api/v1/orgs).
+// OrgInput is one organisation to create (docs/api.md#routes: POST /api/v1/orgs).
 type OrgInput struct {
 	Code       string `json:"code"`
 	Name       string `json:"name"`
 	Kind       string `json:"kind"`
 	ParentCode string `json:"parent_code,omitempty"`
 	CreditCode string `json:"credit_code,omitempty"`
-	Sector     string `json:"sector,omitempty"`
+	// Sector picks the catalogue's sector part (e.g. hrss); it must name a
+	// sector built in or uploaded for the organisation's offices.
+	Sector string `json:"sector,omitempty"`
 	// ContactEmail is the organisation's own mailbox for notifications.
 	ContactEmail string `json:"contact_email,omitempty"`
 }
@@ -135,6 +137,11 @@ func (s *Service) validateOrgs(tx *gorm.DB, p Principal, in []OrgInput) ([]orgRo
 	}
 
 	batch := map[string]string{} // code → kind, for parents within the batch
+	// above is, for each code of the batch, the nearest existing
+	// organisation above it (0: none), whose offices' catalogues decide
+	// which sectors are known.
+	above := map[string]uint{}
+	sectors := map[uint]*knownSectors{}
 	batchCredit := map[string]int{}
 	rows := make([]orgRow, 0, len(in))
 	for i, o := range in {
@@ -175,9 +182,6 @@ func (s *Service) validateOrgs(tx *gorm.DB, p Principal, in []OrgInput) ([]orgRo
 			}
 			batchCredit[credit] = i
 		}
-		if sector != "" && !sectorPattern.MatchString(sector) {
-			bad(i, "sector", fmt.Sprintf("行业代码“%s”格式不正确，应为小写字母开头的字母、数字或下划线（如 hrss）", sector))
-		}
 
 		var parentID *uint
 		parentKind := ""
@@ -201,8 +205,33 @@ func (s *Service) validateOrgs(tx *gorm.DB, p Principal, in []OrgInput) ([]orgRo
 		if parentKind == models.KindBureau {
 			bad(i, "parent_code", fmt.Sprintf("上级机构“%s”是部门，上级只能是法治办", parentCode))
 		}
+		var anchor uint
+		switch {
+		case parentID != nil:
+			anchor = *parentID
+		case parentCode != "" && batch[parentCode] != "":
+			anchor = above[parentCode]
+		}
+		switch {
+		case sector == "":
+		case !sectorPattern.MatchString(sector):
+			bad(i, "sector", fmt.Sprintf("行业代码“%s”格式不正确，应为小写字母开头的字母、数字或下划线（如 hrss）", sector))
+		default:
+			known := sectors[anchor]
+			if known == nil {
+				if known, err = s.knownSectors(tx, anchor); err != nil {
+					return nil, err
+				}
+				sectors[anchor] = known
+			}
+			if !known.has(sector) {
+				bad(i, "sector", fmt.Sprintf("行业代码“%s”不存在（没有该行业的指标体系）。可用的行业：%s；"+
+					"不属于这些行业的机构请留空，新的行业请先上传其指标体系", sector, known))
+			}
+		}
 		if code != "" && batch[code] == "" {
 			batch[code] = kind
+			above[code] = anchor
 		}
 
 		org := models.Organisation{Code: code, Name: name, Kind: kind, ParentID: parentID, Sector: sector, ContactEmail: email}
@@ -218,6 +247,47 @@ func (s *Service) validateOrgs(tx *gorm.DB, p Principal, in []OrgInput) ([]orgRo
 		return nil, apperr.Conflict("机构已存在，未创建任何机构", conflicts...)
 	}
 	return rows, nil
+}
+
+// knownSectors are the sectors with a catalogue part that the cycles of an
+// organisation's offices can use, in id order.
+type knownSectors struct {
+	ids   []string
+	names map[string]string
+}
+
+// knownSectors lists the sectors usable under org (0: none, the built-in
+// and installation-wide parts only): a sector without a part would leave
+// its bureaus' returns without their sector part.
+func (s *Service) knownSectors(tx *gorm.DB, org uint) (*knownSectors, error) {
+	reg, err := s.registry(tx, &org)
+	if err != nil {
+		return nil, err
+	}
+	k := &knownSectors{ids: reg.Sectors(), names: map[string]string{}}
+	for _, id := range k.ids {
+		if p, ok := reg.Latest(id); ok {
+			k.names[id] = p.Name
+		}
+	}
+	return k, nil
+}
+
+func (k *knownSectors) has(id string) bool {
+	_, ok := k.names[id]
+	return ok
+}
+
+// String lists the sectors as “hrss（人力资源和社会保障部门行业指标）、…”.
+func (k *knownSectors) String() string {
+	if len(k.ids) == 0 {
+		return "（暂无）"
+	}
+	s := make([]string, len(k.ids))
+	for i, id := range k.ids {
+		s[i] = fmt.Sprintf("%s（%s）", id, k.names[id])
+	}
+	return strings.Join(s, "、")
 }
 
 func checkName(name string) string {

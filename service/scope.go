@@ -8,7 +8,7 @@ import (
 
 // orgScope is the set of organisations a principal may act on: everything
 // for a platform admin, otherwise the subtree under the principal's own
-// organisation. The full access-control model (SPEC §2) builds on this.
+// organisation. The full access-control model (docs/domain.md#roles) builds on this.
 type orgScope struct {
 	all bool
 	ids map[uint]bool
