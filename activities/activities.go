@@ -22,6 +22,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -72,6 +73,15 @@ func (a *Activities) cycleCalendar(ctx context.Context, cycleID string) (models.
 func refused(format string, args ...any) error {
 	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf(format, args...), wire.RefusedErrorType,
 		temporal.ApplicationErrorOptions{NonRetryable: true})
+}
+
+// refusedBy answers with the rulebook's refusal, code and kind included,
+// so a race the activity catches reads as the workflow's validator and the
+// service's pre-check would have said it.
+func refusedBy(r *rules.Refusal) error {
+	return temporal.NewApplicationErrorWithOptions(r.Reason, wire.RefusedErrorType, temporal.ApplicationErrorOptions{
+		NonRetryable: true, Details: []any{wire.RefusalInfo{Code: string(r.Code), Kind: int(r.Kind)}},
+	})
 }
 
 // failed is what an activity returns for err. Temporal reads the error

@@ -16,6 +16,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -179,15 +180,13 @@ func (a *Activities) SendDeadlineStep(ctx context.Context, req wire.DeadlineStep
 // stillOwes reports whether the participant, as the locked read model
 // row shows it, still owes the deadline the step is about.
 func stillOwes(p models.Participant, req wire.DeadlineStepRequest) bool {
-	stage := wire.Stage(p.Stage)
-	switch req.Kind {
-	case wire.DeadlineSubmission:
-		return (stage == wire.StageNotified || stage == wire.StageAwaitingSubmission) &&
-			p.Round == req.Round && p.SubmissionDue.Equal(req.Due)
-	case wire.DeadlinePublication:
-		return (stage == wire.StageApproved || stage == wire.StageAwaitingPublication) && p.PublicationDue.Equal(req.Due)
+	if !rules.Owes(wire.Stage(p.Stage), req.Kind) {
+		return false
 	}
-	return false
+	if req.Kind == wire.DeadlineSubmission {
+		return p.Round == req.Round && p.SubmissionDue.Equal(req.Due)
+	}
+	return p.PublicationDue.Equal(req.Due)
 }
 
 // stepAction is the audit action of a step; "" for an unknown step.

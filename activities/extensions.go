@@ -15,6 +15,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -76,13 +77,13 @@ func (a *Activities) requestExtension(tx *gorm.DB, cal *calendar.Calendar, b bur
 	if err == nil || !errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, err
 	}
-	var pending int64
-	if err := tx.Model(&models.Extension{}).Where("cycle_id = ? AND org_code = ? AND status = ?",
-		rec.CycleID, rec.OrgCode, wire.ExtensionPending).Count(&pending).Error; err != nil {
-		return row, fmt.Errorf("count pending extensions: %w", err)
-	}
-	if pending > 0 {
-		return row, refused("已有一项延期申请等待法治办审批，请等审批结果出来后再申请")
+	var pending models.Extension
+	err = tx.Where("cycle_id = ? AND org_code = ? AND status = ?", rec.CycleID, rec.OrgCode, wire.ExtensionPending).
+		Order("id").Take(&pending).Error
+	if err == nil {
+		return row, refusedBy(rules.PendingRequest(wire.PendingExtension{ID: pending.ID, Kind: wire.DeadlineKind(pending.Kind), Round: pending.Round}))
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, fmt.Errorf("load pending extension: %w", err)
 	}
 	dl, err := deadline(req.Until)
 	if err != nil {
@@ -138,11 +139,8 @@ func (a *Activities) decideExtension(tx *gorm.DB, cal *calendar.Calendar, b bure
 		return row, nil
 	case wire.ExtensionPending:
 	default:
-		decidedAt := row.RequestedAt
-		if row.DecidedAt != nil {
-			decidedAt = *row.DecidedAt
-		}
-		return row, refused("该延期申请已于%s处理（%s），不能再次审批", chinatime.FormatDate(decidedAt), extensionStatusLabel(row.Status))
+		// Decided in the meantime: the bureau has no pending request.
+		return row, refusedBy(rules.MayDecideExtension(rules.Bureau{}, false, row.ID))
 	}
 	kind, label := wire.DeadlineKind(row.Kind), deadlineLabel(wire.DeadlineKind(row.Kind), row.Round)
 	decided := map[string]any{"status": want, "decided_by_id": userID(d.By), "decided_by": clip(d.By.Name, 64),

@@ -49,7 +49,7 @@ func TestRecordExtensionRequestApproved(t *testing.T) {
 		second := ask
 		second.At = cst(time.March, 3, 11, 0)
 		_, err = f.acts.RecordExtension(t.Context(), second)
-		requireRefused(t, err, "已有一项延期申请等待法治办审批")
+		requireRefused(t, err, "等待法治办审批，请勿重复申请")
 
 		// The office approves, moving the date to 3月10日 instead.
 		decide := base
@@ -80,7 +80,7 @@ func TestRecordExtensionRequestApproved(t *testing.T) {
 		refuse := decide
 		refuse.Decision = &wire.ExtensionDecision{ID: res.ID, Approve: false, By: reviewer}
 		_, err = f.acts.RecordExtension(t.Context(), refuse)
-		requireRefused(t, err, "该延期申请已于2026年3月4日处理（已批准）")
+		requireRefused(t, err, "已处理或已撤销，不能再次审批")
 		refuse.OrgCode = "scj"
 		_, err = f.acts.RecordExtension(t.Context(), refuse)
 		requireRefused(t, err, "不存在")

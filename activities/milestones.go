@@ -32,7 +32,7 @@ type milestoneEntry struct {
 }
 
 // CompileMilestone lists, when a cycle deadline passes, the bureaus that
-// missed it (SPEC §6): at the submission deadline those that never
+// missed it (docs/domain.md#milestones): at the submission deadline those that never
 // submitted, at the publication deadline those not published and those
 // published late. The office is told, and passing the publication
 // deadline moves the cycle to closing. Compiling again (after a cycle

@@ -92,7 +92,7 @@ func (a *Activities) RecordPublication(ctx context.Context, rec wire.Publication
 }
 
 // checkPublishRequest refuses what the publication's columns cannot hold
-// or SPEC §3 does not allow; the API checks the same, this is the last
+// or docs/domain.md#publication does not allow; the API checks the same, this is the last
 // line before the database.
 func checkPublishRequest(req wire.PublishRequest) error {
 	switch {

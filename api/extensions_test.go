@@ -97,7 +97,7 @@ func TestExtensionsAreRequestedGrantedAndDecided(t *testing.T) {
 		require.Equal(t, wire.DueSetting{Date: "2027-03-10"}, decision.Due)
 
 		require.NoError(t, db.Model(&pending).Update("status", wire.ExtensionRefused).Error)
-		e.expectRefused([]refused{{"decided already", "admin", "POST", decide, yes, 409, "该延期申请已处理（不同意）"}})
+		e.expectRefused([]refused{{"decided already", "admin", "POST", decide, yes, 409, "已处理或已撤销，不能再次审批"}})
 
 		// The list, for the bureau, its office and the viewer.
 		for _, who := range []string{"rsj", "reviewer", "viewer"} {

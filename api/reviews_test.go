@@ -60,7 +60,7 @@ func TestReviewRefusesBadInputAndChangesNothing(t *testing.T) {
 
 		// Not under review: the stage says why.
 		e.stage("rsj", wire.StageAwaitingSubmission)
-		e.expectRefused([]refused{{"awaiting submission", "reviewer", "POST", path, map[string]any{"decision": "approve"}, 409, "尚未报送待审核的报表"}})
+		e.expectRefused([]refused{{"awaiting submission", "reviewer", "POST", path, map[string]any{"decision": "approve"}, 409, "已退回修改，正在等待本单位重新报送"}})
 		e.stage("rsj", wire.StageAwaitingPublication)
 		e.expectRefused([]refused{{"approved", "admin", "POST", path, map[string]any{"decision": "approve"}, 409, "已审核通过"}})
 

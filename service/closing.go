@@ -69,7 +69,7 @@ func decodeOutcome(raw string) (*OutcomeView, error) {
 }
 
 // ExtendCycle moves the submission or publication deadline of every
-// bureau still owing it (SPEC §3: the office can extend a deadline).
+// bureau still owing it (docs/domain.md#extensions: the office can extend a deadline).
 func (s *Service) ExtendCycle(ctx context.Context, p Principal, id string, in CycleExtensionInput) (CycleExtensionView, error) {
 	tx := s.DB.WithContext(ctx)
 	cycle, _, err := s.loadCycle(tx, p, id)

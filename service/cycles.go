@@ -21,7 +21,7 @@ import (
 // MaxCycleBureaus bounds one cycle; the workflows are built for 10,000.
 const MaxCycleBureaus = 20000
 
-// CycleInput creates a draft cycle (SPEC §7 POST /api/v1/cycles).
+// CycleInput creates a draft cycle (docs/api.md#routes: POST /api/v1/cycles).
 type CycleInput struct {
 	Year           int      `json:"year"`
 	Title          string   `json:"title"`
@@ -160,7 +160,7 @@ func (s *Service) validateCycle(tx *gorm.DB, p Principal, in CycleInput) (models
 	settings := validateSettings(&settingsErrs, in.Settings)
 	invalid = append(invalid, settingsErrs...)
 
-	// Dates: defaults from SPEC §1 (3月1日 for departments, before 4月1日
+	// Dates: defaults from docs/domain.md#yearly-calendar (3月1日 for departments, before 4月1日
 	// for publication); a malformed date is a 400, a wrong order a 422.
 	var malformed []apperr.Detail
 	parse := func(field, value string, month time.Month, day int) time.Time {

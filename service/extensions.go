@@ -13,6 +13,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -87,15 +88,15 @@ func extensionStatusLabel(status string) string {
 // office decides later) and grants it when the caller is an office admin.
 func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in ExtensionInput) (ExtensionResultView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, extendAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessExtend)
 	if err != nil {
 		return ExtensionResultView{}, err
 	}
-	var bad fieldErrors
 	kind := wire.DeadlineKind(strings.TrimSpace(in.Kind))
-	if !kind.Valid() {
-		bad.add(-1, "kind", "延期事项（kind）只能是 submission（报送）或 publication（公开）")
+	if r := rules.DeadlineKindKnown(kind); r != nil {
+		return ExtensionResultView{}, ruleError(r)
 	}
+	var bad fieldErrors
 	var until wire.DueSetting
 	var date *calendar.Date
 	if raw := strings.TrimSpace(in.Until); raw == "" {
@@ -113,21 +114,22 @@ func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in Ex
 	if date != nil {
 		laterThan(&notLater, "until", date, participantDue(pt.participant, kind))
 	}
+	facts, err := bureauFacts(tx, pt)
+	if err != nil {
+		return ExtensionResultView{}, err
+	}
 	var u workflowUpdate
-	var pending error
+	var rule *rules.Refusal
 	if p.Role == models.RoleBureau {
-		if pending = noPendingRequest(tx, id, org); pending != nil {
-			if _, refused := apperr.As(pending); !refused {
-				return ExtensionResultView{}, pending
-			}
-		}
-		u = bureauUpdate(p, id, org, "申请延期", wire.UpdateRequestExtension,
+		rule = rules.MayRequestExtension(facts, kind)
+		u = bureauUpdate(p, id, org, rules.ActionRequestExtension, wire.UpdateRequestExtension,
 			wire.ExtensionRequest{Kind: kind, Until: until, Reason: reason, By: p.wireActor()})
 	} else {
-		u = bureauUpdate(p, id, org, "延期", wire.UpdateExtend,
+		rule = rules.MayExtend(facts, rules.IsBureauActor(p.Role, p.OrgCode, org), kind)
+		u = bureauUpdate(p, id, org, rules.ActionExtend, wire.UpdateExtend,
 			wire.BureauExtension{Kind: kind, Until: until, Reason: reason, By: p.wireActor()})
 	}
-	refusal := firstRefusal(notLater.err("延期"), cycleRunning(pt.cycle, "延期"), owes(pt.participant, kind), pending)
+	refusal := firstRefusal(notLater.err("延期"), ruleError(rule))
 	var out wire.ExtensionResult
 	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return ExtensionResultView{}, err
@@ -138,7 +140,7 @@ func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in Ex
 // DecideExtension approves or refuses a bureau's pending request.
 func (s *Service) DecideExtension(ctx context.Context, p Principal, id, org string, extID uint, in ExtensionDecisionInput) (ExtensionResultView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, decideAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessDecide)
 	if err != nil {
 		return ExtensionResultView{}, err
 	}
@@ -171,11 +173,11 @@ func (s *Service) DecideExtension(ctx context.Context, p Principal, id, org stri
 	if err := bad.err("延期审批"); err != nil {
 		return ExtensionResultView{}, err
 	}
-	var decided error
-	if ext.Status != wire.ExtensionPending {
-		decided = apperr.Conflict(fmt.Sprintf("该延期申请已处理（%s），不能再次审批", extensionStatusLabel(ext.Status)))
+	facts, err := bureauFacts(tx, pt)
+	if err != nil {
+		return ExtensionResultView{}, err
 	}
-	refusal := firstRefusal(decided, cycleRunning(pt.cycle, "审批延期申请"))
+	refusal := ruleError(rules.MayDecideExtension(facts, rules.IsBureauActor(p.Role, p.OrgCode, org), ext.ID))
 	var out wire.ExtensionResult
 	if err := s.checkedUpdate(ctx, bureauUpdate(p, id, org, "审批延期申请", wire.UpdateDecideExtension, req), refusal, &out); err != nil {
 		return ExtensionResultView{}, err
@@ -186,7 +188,7 @@ func (s *Service) DecideExtension(ctx context.Context, p Principal, id, org stri
 // ListExtensions lists the bureau's extensions, newest first.
 func (s *Service) ListExtensions(ctx context.Context, p Principal, id, org string) ([]ExtensionView, error) {
 	tx := s.DB.WithContext(ctx)
-	if _, err := s.loadParticipation(tx, p, id, org, readAccess); err != nil {
+	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRead); err != nil {
 		return nil, err
 	}
 	var rows []models.Extension
@@ -231,33 +233,4 @@ func laterThan(bad *fieldErrors, field string, date *calendar.Date, current time
 	if !date.EndOfDay().After(current) {
 		bad.add(-1, field, fmt.Sprintf("延期后的截止日期（%s）应晚于当前截止日期（%s）", date.Chinese(), chinatime.FormatDate(current)))
 	}
-}
-
-// owes refuses an extension of a deadline the bureau no longer (or not
-// yet) works to, as the workflow would.
-func owes(pt models.Participant, kind wire.DeadlineKind) error {
-	stage := wire.Stage(pt.Stage)
-	ok := false
-	switch kind {
-	case wire.DeadlineSubmission:
-		ok = stage == wire.StageNotified || stage == wire.StageAwaitingSubmission
-	case wire.DeadlinePublication:
-		ok = stage != wire.StagePending && stage != wire.StageCompleted
-	}
-	if !ok {
-		return apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，没有待完成的%s期限，无需延期", stage.Label(), kind.Label()))
-	}
-	return nil
-}
-
-// noPendingRequest refuses a second request while one awaits the office.
-func noPendingRequest(tx *gorm.DB, id, org string) error {
-	var pending models.Extension
-	err := tx.Where("cycle_id = ? AND org_code = ? AND status = ?", id, org, wire.ExtensionPending).Take(&pending).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("check pending extension: %w", err)
-	}
-	return apperr.Conflict(fmt.Sprintf("本单位已有一项%s延期申请（编号 %d）等待法治办审批，请勿重复申请", wire.DeadlineKind(pending.Kind).Label(), pending.ID))
 }

@@ -16,13 +16,14 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
 // DefaultPublicationMethod is the 公开方式 when none is given.
 const DefaultPublicationMethod = "政府网站"
 
-// PublicationInput records a bureau's published report (SPEC §7 POST
+// PublicationInput records a bureau's published report (docs/api.md#routes: POST
 // …/publication).
 type PublicationInput struct {
 	URL string `json:"url"`
@@ -67,7 +68,7 @@ type PublicationView struct {
 // date is accepted and flagged late by the workflow.
 func (s *Service) Publish(ctx context.Context, p Principal, id, org string, in PublicationInput) (PublishResultView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, publishAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessPublish)
 	if err != nil {
 		return PublishResultView{}, err
 	}
@@ -84,25 +85,17 @@ func (s *Service) Publish(ctx context.Context, p Principal, id, org string, in P
 	if taken {
 		indexRefusal = apperr.Conflict(fmt.Sprintf("索引号“%s”已被其他公开报告使用", req.IndexNo), apperr.Field(-1, "index_no", "索引号重复"))
 	}
-	refusal := firstRefusal(cycleRunning(pt.cycle, "登记公开"), publishable(pt.participant), indexRefusal)
+	facts, err := bureauFacts(tx, pt)
+	if err != nil {
+		return PublishResultView{}, err
+	}
+	refusal := firstRefusal(ruleError(rules.MayPublish(facts)), indexRefusal)
 	var out wire.PublishResult
 	if err := s.checkedUpdate(ctx, bureauUpdate(p, id, org, "登记公开", wire.UpdatePublish, req), refusal, &out); err != nil {
 		return PublishResultView{}, err
 	}
 	return PublishResultView{IndexNo: out.IndexNo, Late: out.Late, Stage: string(out.Stage), StageLabel: out.Stage.Label(),
 		PublishedAt: chinatime.In(out.PublishedAt)}, nil
-}
-
-// publishable refuses, with the reason, a bureau not waiting to publish.
-func publishable(pt models.Participant) error {
-	switch stage := wire.Stage(pt.Stage); stage {
-	case wire.StageAwaitingPublication:
-		return nil
-	case wire.StageCompleted:
-		return apperr.Conflict("本单位已登记公开信息，不能重复登记")
-	default:
-		return apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，报表审核通过后才能登记公开", stage.Label()))
-	}
 }
 
 // indexNoTaken reports whether a publication already uses an entered
@@ -118,7 +111,7 @@ func indexNoTaken(tx *gorm.DB, indexNo string) (bool, error) {
 	return n > 0, nil
 }
 
-// validatePublication checks the disclosure metadata of SPEC §3 stage 5.
+// validatePublication checks the disclosure metadata of docs/domain.md#publication.
 func (s *Service) validatePublication(in PublicationInput) (wire.PublishRequest, error) {
 	var bad fieldErrors
 	req := wire.PublishRequest{SecrecyReviewed: in.SecrecyReviewed, LeaderApproved: in.LeaderApproved}
@@ -166,7 +159,7 @@ func clipText(s string, n int) string {
 // GetPublication returns the bureau's recorded publication.
 func (s *Service) GetPublication(ctx context.Context, p Principal, id, org string) (PublicationView, error) {
 	tx := s.DB.WithContext(ctx)
-	if _, err := s.loadParticipation(tx, p, id, org, readAccess); err != nil {
+	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRead); err != nil {
 		return PublicationView{}, err
 	}
 	var r models.Publication
@@ -182,7 +175,7 @@ func (s *Service) GetPublication(ctx context.Context, p Principal, id, org strin
 	}, nil
 }
 
-// PublicReport is one published report as anyone may see it (SPEC §6).
+// PublicReport is one published report as anyone may see it (docs/domain.md#publication).
 type PublicReport struct {
 	CycleID     string    `json:"cycle_id"`
 	Year        int       `json:"year"`

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -53,7 +54,7 @@ func (s *Service) RequestRectClosure(ctx context.Context, p Principal, id, org, 
 type rectAction struct {
 	what   string
 	update string
-	access participationAccess
+	access rules.Access
 	// needsContent: a note or a file is required.
 	needsContent bool
 	// ready refuses an item in a status the action does not fit, or, for
@@ -61,12 +62,12 @@ type rectAction struct {
 	ready func(item models.RectItem, newEvidence int) error
 }
 
-var rectProgressAction = rectAction{what: "报告整改进展", update: wire.UpdateRectProgress, access: rectProgressAccess,
+var rectProgressAction = rectAction{what: "报告整改进展", update: wire.UpdateRectProgress, access: rules.AccessRectProgress,
 	needsContent: true, ready: func(item models.RectItem, _ int) error {
 		return rectStatusIs(item, "报告整改进展", wire.RectOpen, wire.RectInProgress, wire.RectClosureRequested)
 	}}
 
-var rectClosureAction = rectAction{what: "申请销号", update: wire.UpdateRectRequestClosure, access: rectClosureAccess,
+var rectClosureAction = rectAction{what: "申请销号", update: wire.UpdateRectRequestClosure, access: rules.AccessRectClosure,
 	ready: func(item models.RectItem, newEvidence int) error {
 		if item.Status == string(wire.RectClosureRequested) {
 			return apperr.Conflict("该事项已申请销号，正在等待法治办核验，请勿重复申请")
@@ -122,7 +123,7 @@ func (s *Service) rectProgress(ctx context.Context, p Principal, id, org, item s
 // the item (销号) or send it back with a reason. Never a bureau's.
 func (s *Service) VerifyRectification(ctx context.Context, p Principal, id, org, item string, in RectVerifyInput) (RectResultView, error) {
 	tx := s.DB.WithContext(ctx)
-	if _, err := s.loadParticipation(tx, p, id, org, rectifyAccess); err != nil {
+	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRectify); err != nil {
 		return RectResultView{}, err
 	}
 	row, err := loadRectItem(tx, id, org, item)

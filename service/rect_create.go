@@ -14,6 +14,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -47,7 +48,7 @@ type RectCreateInput struct {
 // first, and nothing is stored by a refused request.
 func (s *Service) CreateRectification(ctx context.Context, p Principal, id, org string, in RectCreateInput) (RectResultView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, rectifyAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessRectify)
 	if err != nil {
 		return RectResultView{}, err
 	}

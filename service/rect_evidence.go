@@ -10,6 +10,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -105,7 +106,7 @@ func storeEvidence(tx *gorm.DB, files []EvidenceUpload, checked []wire.RectEvide
 // of the item's history): knowing a hash opens nothing else.
 func (s *Service) RectEvidenceFile(ctx context.Context, p Principal, id, org, item, sha string) (TemplateFile, string, error) {
 	tx := s.DB.WithContext(ctx)
-	if _, err := s.loadParticipation(tx, p, id, org, readAccess); err != nil {
+	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRead); err != nil {
 		return TemplateFile{}, "", err
 	}
 	row, err := loadRectItem(tx, id, org, item)

@@ -13,6 +13,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -128,7 +129,7 @@ func rectItems(tx *gorm.DB, id string, f RectFilter, now time.Time) *gorm.DB {
 	return q
 }
 
-// ListRectifications lists a cycle's rectification items (SPEC §7 GET
+// ListRectifications lists a cycle's rectification items (docs/api.md#routes: GET
 // /cycles/{id}/rectifications).
 func (s *Service) ListRectifications(ctx context.Context, p Principal, id string, f RectFilter) ([]RectItemView, error) {
 	tx := s.DB.WithContext(ctx)
@@ -150,7 +151,7 @@ func (s *Service) ListRectifications(ctx context.Context, p Principal, id string
 // GetRectification returns one item with its history across cycles.
 func (s *Service) GetRectification(ctx context.Context, p Principal, id, org, item string) (RectDetailView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, readAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessRead)
 	if err != nil {
 		return RectDetailView{}, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 // pinCatalogues names the parts a new cycle uses: the latest general part
@@ -100,7 +101,7 @@ type TemplateFile struct {
 // Template writes the bureau's personalised return template for a cycle.
 func (s *Service) Template(ctx context.Context, p Principal, id, org string) (TemplateFile, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, readAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessRead)
 	if err != nil {
 		return TemplateFile{}, err
 	}

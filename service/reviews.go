@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,9 +9,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/catalogue"
-	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -22,8 +21,8 @@ const (
 	MaxReviewCommentLength = 2000
 )
 
-// ReviewInput is a reviewer's decision on a bureau's latest version (SPEC
-// §7 POST …/reviews).
+// ReviewInput is a reviewer's decision on a bureau's latest version (docs/api.md#routes:
+// POST …/reviews).
 type ReviewInput struct {
 	Decision string               `json:"decision"`
 	Comments []ReviewCommentInput `json:"comments"`
@@ -83,7 +82,7 @@ type ReviewCommentView struct {
 // catalogue, the resubmission due date, and a bureau not under review.
 func (s *Service) Review(ctx context.Context, p Principal, id, org string, in ReviewInput) (ReviewResultView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, reviewAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessReview)
 	if err != nil {
 		return ReviewResultView{}, err
 	}
@@ -91,16 +90,20 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 	if err != nil {
 		return ReviewResultView{}, err
 	}
+	facts, err := bureauFacts(tx, pt)
+	if err != nil {
+		return ReviewResultView{}, err
+	}
+	// Nothing to review, or another version than the latest: nothing a
+	// retry could have changed, so refused before anything else.
+	if r := rules.MayReview(facts, false, in.Version); r != nil && (r.Code == rules.CodeNothingToReview || r.Code == rules.CodeStaleVersion) {
+		return ReviewResultView{}, ruleError(r)
+	}
 	var sub models.Submission
 	err = tx.Omit("values", "explanations", "info", "problems", "plans", "warnings").
-		Where("cycle_id = ? AND org_code = ?", id, org).Order("version DESC").Take(&sub).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ReviewResultView{}, apperr.Conflict("本单位尚未报送报表，没有可审核的内容")
-	} else if err != nil {
+		Where("cycle_id = ? AND org_code = ? AND version = ?", id, org, facts.Version).Take(&sub).Error
+	if err != nil {
 		return ReviewResultView{}, fmt.Errorf("load latest submission: %w", err)
-	}
-	if in.Version != 0 && in.Version != sub.Version {
-		return ReviewResultView{}, apperr.Conflict(fmt.Sprintf("您审核的是第%d版，而本单位最新报送的是第%d版；请刷新后重新审核", in.Version, sub.Version))
 	}
 	req.Version = sub.Version
 	cats, err := s.versionCatalogues(tx, pt.cycle.OfficeID)
@@ -118,7 +121,7 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 
 	u := bureauUpdate(p, id, org, "审核", wire.UpdateReview, req)
 	u.updateID = wire.ReviewUpdateID(req.Version, requestKey(p))
-	refusal := firstRefusal(cycleRunning(pt.cycle, "审核"), reviewable(pt.participant))
+	refusal := ruleError(rules.MayReview(facts, rules.IsBureauActor(p.Role, p.OrgCode, org), in.Version))
 	var out wire.ReviewResult
 	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return ReviewResultView{}, err
@@ -184,20 +187,6 @@ func (s *Service) validateReview(in ReviewInput) (wire.ReviewRequest, error) {
 	return req, bad.err("审核意见")
 }
 
-// reviewable refuses, with the reason, a bureau that is not under review.
-func reviewable(pt models.Participant) error {
-	stage := wire.Stage(pt.Stage)
-	switch stage {
-	case wire.StageUnderReview:
-		return nil
-	case wire.StagePending, wire.StageNotified, wire.StageAwaitingSubmission:
-		return apperr.Conflict(fmt.Sprintf("本单位尚未报送待审核的报表（当前阶段：%s），没有可审核的内容", stage.Label()))
-	case wire.StageApproved, wire.StageAwaitingPublication, wire.StageCompleted:
-		return apperr.Conflict(fmt.Sprintf("本单位的报表已审核通过（当前阶段：%s），不能重复审核", stage.Label()))
-	}
-	return apperr.Conflict(fmt.Sprintf("当前阶段为「%s」，不能审核", stage.Label()))
-}
-
 // checkAnchors refuses comments on indicators or sections the reviewed
 // version's catalogue does not have, naming the comment.
 func checkAnchors(cat *catalogue.Catalogue, version int, comments []wire.ReviewComment) error {
@@ -228,7 +217,7 @@ func checkAnchors(cat *catalogue.Catalogue, version int, comments []wire.ReviewC
 // comments and the names of the indicators and sections they are on.
 func (s *Service) ListReviews(ctx context.Context, p Principal, id, org string) ([]ReviewView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, readAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessRead)
 	if err != nil {
 		return nil, err
 	}

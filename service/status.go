@@ -14,6 +14,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -87,7 +88,7 @@ func stepLabel(name string) string {
 // BureauStatus asks the bureau workflow for its state. Access is that of
 // the bureau's submissions; a cycle not launched has no workflow (409).
 func (s *Service) BureauStatus(ctx context.Context, p Principal, id, org string) (BureauStatus, error) {
-	pt, err := s.loadParticipation(s.DB.WithContext(ctx), p, id, org, readAccess)
+	pt, err := s.loadParticipation(s.DB.WithContext(ctx), p, id, org, rules.AccessRead)
 	if err != nil {
 		return BureauStatus{}, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -92,7 +93,7 @@ func (s *Service) parseReturn(tx *gorm.DB, pt participation, file Upload) (*exce
 // Check validates a return without submitting it.
 func (s *Service) Check(ctx context.Context, p Principal, id, org string, file Upload) (CheckView, *excelreturn.Result, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, readAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessRead)
 	if err != nil {
 		return CheckView{}, nil, err
 	}
@@ -111,14 +112,18 @@ func (s *Service) Check(ctx context.Context, p Principal, id, org string, file U
 // return is refused with every cell error and changes nothing.
 func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file Upload, report *Upload) (SubmissionView, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, submitAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessSubmit)
 	if err != nil {
 		return SubmissionView{}, err
 	}
 	if err := checkFileName(file.Name, "file"); err != nil {
 		return SubmissionView{}, err
 	}
-	refusal := submittable(pt)
+	facts, err := bureauFacts(tx, pt)
+	if err != nil {
+		return SubmissionView{}, err
+	}
+	refusal := ruleError(rules.MaySubmit(facts, pt.participant.Round))
 	reportType := ""
 	if report != nil {
 		if err := checkFileName(report.Name, "report"); err != nil {
@@ -180,7 +185,7 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 	u := bureauUpdate(p, id, org, "报送", wire.UpdateSubmit, req)
 	// Named by the round and the content: the same return sent again,
 	// under any request id, is the same submission.
-	u.updateID, u.replayable = wire.SubmitUpdateID(req.Round, req.ReturnSHA), true
+	u.updateID, u.replayable = wire.SubmitUpdateID(req.Round, req.ReturnSHA, req.ReportSHA), true
 	var out wire.SubmitResult
 	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return SubmissionView{}, err
@@ -190,18 +195,7 @@ func (s *Service) Submit(ctx context.Context, p Principal, id, org string, file 
 	return v, err
 }
 
-// submittable refuses, with the reason, a bureau that cannot submit now.
-func submittable(pt participation) error {
-	if pt.cycle.Status != models.CycleOpen {
-		return apperr.Conflict(fmt.Sprintf("周期当前状态为“%s”，不接受报送", pt.cycle.Status))
-	}
-	if stage := wire.Stage(pt.participant.Stage); stage != wire.StageAwaitingSubmission {
-		return apperr.Conflict(fmt.Sprintf("本单位当前阶段为「%s」，不能报送", stage.Label()))
-	}
-	return nil
-}
-
-// returnInvalid is the 422 of SPEC §7: one detail per cell.
+// returnInvalid is the 422 of docs/api.md#errors: one detail per cell.
 func returnInvalid(res *excelreturn.Result) error {
 	details := make([]apperr.Detail, len(res.Errors))
 	for i, is := range res.Errors {
@@ -233,7 +227,7 @@ func checkFileName(name, field string) error {
 // ListSubmissions lists a bureau's versions, oldest first, without values.
 func (s *Service) ListSubmissions(ctx context.Context, p Principal, id, org string) ([]SubmissionView, error) {
 	tx := s.DB.WithContext(ctx)
-	if _, err := s.loadParticipation(tx, p, id, org, readAccess); err != nil {
+	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRead); err != nil {
 		return nil, err
 	}
 	var subs []models.Submission
@@ -264,7 +258,7 @@ func (s *Service) GetSubmission(ctx context.Context, p Principal, id, org string
 
 func (s *Service) loadSubmission(tx *gorm.DB, p Principal, id, org string, version int) (models.Submission, error) {
 	var sub models.Submission
-	if _, err := s.loadParticipation(tx, p, id, org, readAccess); err != nil {
+	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRead); err != nil {
 		return sub, err
 	}
 	err := tx.Take(&sub, "cycle_id = ? AND org_code = ? AND version = ?", id, org, version).Error

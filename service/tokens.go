@@ -34,7 +34,7 @@ const (
 // takes as long for an unknown user as for a wrong password.
 var dummyHash, _ = argon2id.CreateHash("lawcycle-timing-equaliser", passwordParams)
 
-// TokenRequest logs in for an API token (SPEC §7 POST /api/v1/tokens).
+// TokenRequest logs in for an API token (docs/api.md#routes: POST /api/v1/tokens).
 type TokenRequest struct {
 	Username      string `json:"username"`
 	Password      string `json:"password"`

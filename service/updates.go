@@ -19,6 +19,7 @@ import (
 	"github.com/lawcycle/lawcycle/calendar"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -34,7 +35,7 @@ const (
 )
 
 // workflowUpdate is a person's action sent to a workflow as a Temporal
-// Update (SPEC §3): the caller gets the result or the validator's refusal.
+// Update (docs/architecture.md#updates-signals-and-queries): the caller gets the result or the validator's refusal.
 type workflowUpdate struct {
 	// what names the action in Chinese for messages ("审核").
 	what       string
@@ -143,7 +144,7 @@ func (s *Service) answered(ctx context.Context, u workflowUpdate, out any) bool 
 func updateError(what, notRunning string, err error) error {
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) && app.Type() == wire.RefusedErrorType {
-		return apperr.Conflict(app.Message())
+		return refusalError(app.Message(), wire.RefusalInfoOf(app))
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
@@ -192,13 +193,7 @@ func requireOfficeAdmin(p Principal, action string) error {
 // cycleRunning refuses an action on a cycle that has not started or has
 // closed: no workflow would take it.
 func cycleRunning(c models.Cycle, action string) error {
-	switch c.Status {
-	case models.CycleDraft:
-		return apperr.Conflict(fmt.Sprintf("周期尚未启动（草稿），不能%s", action))
-	case models.CycleClosed:
-		return apperr.Conflict(fmt.Sprintf("周期已关闭，不能%s", action))
-	}
-	return nil
+	return ruleError(rules.CycleRunning(c.Status, action))
 }
 
 // fieldErrors collects the 422 details of one request, so every problem

@@ -23,7 +23,7 @@ var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$`)
 // recommended option scaled to what a small server can afford per login.
 var passwordParams = &argon2id.Params{Memory: 64 * 1024, Iterations: 3, Parallelism: 2, SaltLength: 16, KeyLength: 32}
 
-// UserInput creates a user (SPEC §7 POST /api/v1/users).
+// UserInput creates a user (docs/api.md#routes: POST /api/v1/users).
 type UserInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -37,11 +38,11 @@ type Workspace struct {
 // per-bureau route: another bureau's or office's answers 404.
 func (s *Service) GetWorkspace(ctx context.Context, p Principal, id, org string) (Workspace, error) {
 	tx := s.DB.WithContext(ctx)
-	pt, err := s.loadParticipation(tx, p, id, org, readAccess)
+	pt, err := s.loadParticipation(tx, p, id, org, rules.AccessRead)
 	if err != nil {
 		return Workspace{}, err
 	}
-	_, submitErr := s.loadParticipation(tx, p, id, org, submitAccess)
+	_, submitErr := s.loadParticipation(tx, p, id, org, rules.AccessSubmit)
 	flags := pt.participant.Flags
 	if flags == nil {
 		flags = []string{}

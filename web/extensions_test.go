@@ -142,7 +142,7 @@ func TestExtensions(t *testing.T) {
 		// Deciding it again is refused.
 		r = admin.post(decide, url.Values{"csrf_token": {adminToken}, "approve": {"no"}, "reason": {"改主意"}})
 		require.Equal(t, http.StatusConflict, r.Status, r.Body)
-		require.Contains(t, r.Body, "该延期申请已处理（已同意），不能再次审批")
+		require.Contains(t, r.Body, fmt.Sprintf("延期申请（编号 %d）已处理或已撤销，不能再次审批", pending.ID))
 		require.NoError(t, db.Take(&pending, pending.ID).Error)
 		require.Equal(t, wire.ExtensionApproved, pending.Status)
 

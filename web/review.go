@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,6 +75,14 @@ func (u *ui) review(c *fiber.Ctx, v *visit) error {
 	if formValue(c, "action") == "more" {
 		form.Comments = padComments(form.Comments, moreCommentRows)
 		return u.renderReview(c, v, http.StatusOK, form, nil)
+	}
+	if form.Version < 1 {
+		// The form names the version the reviewer was shown; without it
+		// the service would review whatever is latest, unseen.
+		bad := apperr.Invalid(fmt.Sprintf("审核表单中的版本号“%s”缺失或无效，请刷新审核页面后重新提交", formValue(c, "version")),
+			apperr.Field(-1, "version", "版本号应为从 1 开始的整数"))
+		fe, status, _ := formRefusal(bad)
+		return u.renderReview(c, v, status, form, fe)
 	}
 	id, org := c.Params("id"), c.Params("org")
 	out, err := u.svc.Review(c.UserContext(), v.p, id, org, form.input())

@@ -161,6 +161,15 @@ func TestReviewRounds(t *testing.T) {
 		require.Contains(t, r.Body, "上一版的审核意见")
 		require.Contains(t, r.Body, `<td class="num changed">12`+ind.Unit+`</td>`)
 
+		// A form without the version it was shown for, or with a malformed
+		// one, is refused: read as 0 it would review whatever is latest.
+		for _, version := range []string{"", "abc", "0", "-2"} {
+			r = reviewer.post(ws+"/reviews", url.Values{"csrf_token": {token}, "version": {version}, "action": {"submit"}, "decision": {"approve"}})
+			require.Equal(t, http.StatusBadRequest, r.Status, "version %q: %s", version, r.Body)
+			require.Contains(t, r.Body, "请刷新审核页面后重新提交", "version %q", version)
+			require.Equal(t, int64(1), e.count(&models.Review{}), "version %q", version)
+		}
+
 		// A review of the version the reviewer no longer looks at is refused.
 		r = reviewer.post(ws+"/reviews", url.Values{"csrf_token": {token}, "version": {"1"}, "action": {"submit"}, "decision": {"approve"}})
 		require.Equal(t, http.StatusConflict, r.Status, r.Body)
@@ -174,7 +183,7 @@ func TestReviewRounds(t *testing.T) {
 		// Approving twice is refused, and nothing changes.
 		r = reviewer.post(ws+"/reviews", url.Values{"csrf_token": {token}, "version": {"2"}, "action": {"submit"}, "decision": {"approve"}})
 		require.Equal(t, http.StatusConflict, r.Status, r.Body)
-		require.Contains(t, r.Body, "本单位的报表已审核通过（当前阶段：待公开），不能重复审核")
+		require.Contains(t, r.Body, "本单位第2版报表已审核通过（当前阶段：待公开），不能重复审核")
 		require.NotContains(t, r.Body, "提交审核结论", "no form once approved")
 		require.Equal(t, int64(2), e.count(&models.Review{}))
 		require.Equal(t, int64(1), e.count(&models.Review{}, "decision = ?", "approve"))

@@ -14,7 +14,11 @@ type BureauInput struct {
 	Carry *BureauCarry `json:",omitempty"`
 }
 
-// BureauCarry is a bureau workflow's state across continue-as-new.
+// BureauCarry is a bureau workflow's durable state: the workflow keeps it
+// as one struct and hands it whole to the next run on continue-as-new
+// (docs/architecture.md#continue-as-new). Payloads recorded since v1 decode
+// into it; add fields with omitempty and a zero value that means "as
+// before".
 type BureauCarry struct {
 	Stage          Stage
 	Round          int

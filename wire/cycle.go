@@ -87,7 +87,7 @@ type FanOutComplete struct {
 	Started int
 }
 
-// Cycle statuses (SPEC §3), shared by the workflow and the read model.
+// Cycle statuses (docs/domain.md#cycle-statuses), shared by the workflow and the read model.
 const (
 	CycleDraft   = "draft"
 	CycleOpen    = "open"

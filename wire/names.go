@@ -41,15 +41,15 @@ const (
 	SignalCycleClosed      = "cycle_closed"
 )
 
-// CycleWorkflowID is "cycle/{cycleID}" (SPEC §3).
+// CycleWorkflowID is "cycle/{cycleID}" (docs/architecture.md#workflow-ids).
 func CycleWorkflowID(cycleID string) string { return "cycle/" + cycleID }
 
-// BureauWorkflowID is "cycle/{cycleID}/bureau/{orgCode}" (SPEC §3).
+// BureauWorkflowID is "cycle/{cycleID}/bureau/{orgCode}" (docs/architecture.md#workflow-ids).
 func BureauWorkflowID(cycleID, orgCode string) string {
 	return "cycle/" + cycleID + "/bureau/" + orgCode
 }
 
-// RectificationWorkflowID is "cycle/{cycleID}/bureau/{orgCode}/rect/{itemID}" (SPEC §3).
+// RectificationWorkflowID is "cycle/{cycleID}/bureau/{orgCode}/rect/{itemID}" (docs/architecture.md#workflow-ids).
 func RectificationWorkflowID(cycleID, orgCode, itemID string) string {
 	return BureauWorkflowID(cycleID, orgCode) + "/rect/" + itemID
 }

@@ -2,7 +2,7 @@ package wire
 
 import "time"
 
-// PublishRequest records a bureau's published report (SPEC §3 stage 5,
+// PublishRequest records a bureau's published report (docs/domain.md#publication,
 // §6): where and how it was published, after the 保密审查 and the principal
 // leader's sign-off (审定). An empty IndexNo is generated.
 type PublishRequest struct {

@@ -7,7 +7,7 @@ import (
 )
 
 // RectificationWorkflow is the workflow type of one rectification item
-// (整改事项, SPEC §5); its ID is RectificationWorkflowID.
+// (整改事项, docs/domain.md#rectification); its ID is RectificationWorkflowID.
 const RectificationWorkflow = "Rectification"
 
 // Rectification workflow updates and signals. Every update is a person's
@@ -30,7 +30,7 @@ const (
 	SignalRectCycleClosed = SignalCycleClosed
 )
 
-// RectStatus is an item's state (SPEC §5).
+// RectStatus is an item's state (docs/domain.md#rectification).
 type RectStatus string
 
 const (
@@ -186,8 +186,11 @@ type RectInput struct {
 	State *RectRunState `json:",omitempty"`
 }
 
-// RectRunState is an item workflow's state across continue-as-new.
+// RectRunState is an item workflow's durable state: the workflow keeps it
+// as one struct and hands it whole to the next run on continue-as-new.
 type RectRunState struct {
+	// Status repeats Item.Status, as every recorded run wrote it; a new run
+	// takes the item's status from here.
 	Status RectStatus
 	Seq    int
 	Sent   []string

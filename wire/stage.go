@@ -1,6 +1,6 @@
 package wire
 
-// Stage is where a bureau stands in a cycle (SPEC §3).
+// Stage is where a bureau stands in a cycle (docs/domain.md#bureau-stages).
 type Stage string
 
 const (

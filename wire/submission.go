@@ -12,11 +12,36 @@ const UpdateSubmit = "submit"
 // Chinese and meant for the person who asked; the API answers 409 with it.
 const RefusedErrorType = "Refused"
 
-// SubmitUpdateID makes a retried upload of the same file in the same round
-// the same update, so the client gets the first answer again instead of a
-// second version.
-func SubmitUpdateID(round int, returnSHA string) string {
-	return "submit/" + strconv.Itoa(round) + "/" + returnSHA
+// RefusalInfo travels as the details of a Refused application error: the
+// rulebook's code and kind (rules.Refusal), so every layer answers one
+// situation alike. Refusals recorded before it carry none.
+type RefusalInfo struct {
+	Code string `json:",omitempty"`
+	Kind int    `json:",omitempty"`
+}
+
+// RefusalInfoOf reads the details of a Refused error; zero when it has
+// none.
+func RefusalInfoOf(err interface{ Details(...any) error }) RefusalInfo {
+	var info RefusalInfo
+	if err.Details(&info) != nil {
+		return RefusalInfo{}
+	}
+	return info
+}
+
+// SubmitUpdateID makes a retried upload of the same return and the same
+// report in the same round the same update, so the client gets the first
+// answer again instead of a second version. The report is part of the
+// name: the same return with a corrected report is another submission,
+// stored as a new version or refused while one is under review, never
+// answered with the first and dropped.
+func SubmitUpdateID(round int, returnSHA, reportSHA string) string {
+	id := "submit/" + strconv.Itoa(round) + "/" + returnSHA
+	if reportSHA != "" {
+		id += "/" + reportSHA
+	}
+	return id
 }
 
 // Actor is who asked for a change, as the audit log records it.

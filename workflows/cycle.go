@@ -15,91 +15,76 @@ import (
 // FanOutBatch is how many bureau workflows one run of the cycle workflow
 // starts before it continues as new. Children stay pending in the parent's
 // state until they complete, and bureau workflows live for months, so each
-// run must stay under SPEC §3's 500 pending children; one batch costs about
+// run must stay under the 500 pending children of docs/architecture.md#scale-limits; one batch costs about
 // two history events per child, far below the 4,096-event ceiling.
 const FanOutBatch = 400
 
-// Versions of the cycle workflow, told apart with workflow.GetVersion.
-const (
-	// cycleLifecycleChange names the change that added the deadline
-	// milestones, extension and close, and search attributes. Runs
-	// recorded before it wait for the close without a timer.
-	cycleLifecycleChange = "cycle-lifecycle"
-	cycleLifecycleV1     = 1
-)
-
-// cycle is the cycle workflow's state.
+// cycle is the cycle workflow's state. Its durable part is the input it
+// continues as new with (the notice, the fan-out cursor) and the carried
+// status, due dates and milestones, wire.CycleCarry, kept as one struct and
+// handed over whole; only the action being recorded lives in a run alone.
 type cycle struct {
-	in        wire.CycleInput
-	lifecycle workflow.Version
-	status    string
-	notice    *wire.NoticeInfo
-	fanOut    wire.FanOutProgress
-	// Due dates of the whole cycle, and the milestones compiled (by kind,
-	// with the due date they were compiled for).
-	submissionDue  time.Time
-	publicationDue time.Time
-	milestones     map[wire.DeadlineKind]time.Time
+	in wire.CycleInput
+	wire.CycleCarry
 	// busy names the office action being recorded, if any.
 	busy string
 }
 
-// Cycle runs one office's reporting cycle (SPEC §3): draft → open (notice
+// Cycle runs one office's reporting cycle (docs/domain.md#cycle-statuses): draft → open (notice
 // issued, one bureau workflow per participant) → closing (the publication
 // deadline passed; compliance compiled) → closed (the office closed it:
 // outcome compiled, every bureau still waiting stopped). At each deadline
 // it compiles the milestone list for the office.
 func Cycle(ctx workflow.Context, in wire.CycleInput) error {
-	c := &cycle{in: in, status: wire.CycleDraft, notice: in.Notice, fanOut: in.FanOut, milestones: map[wire.DeadlineKind]time.Time{}}
-	if c.notice != nil {
-		c.status = wire.CycleOpen
-		c.submissionDue, c.publicationDue = c.notice.SubmissionDue, c.notice.PublicationDue
+	c := &cycle{in: in, CycleCarry: wire.CycleCarry{Status: wire.CycleDraft}}
+	if n := in.Notice; n != nil {
+		c.Status, c.SubmissionDue, c.PublicationDue = wire.CycleOpen, n.SubmissionDue, n.PublicationDue
 	}
 	if k := in.Carry; k != nil {
-		c.status, c.submissionDue, c.publicationDue = k.Status, k.SubmissionDue, k.PublicationDue
-		if k.Milestones != nil {
-			c.milestones = k.Milestones
-		}
+		c.CycleCarry = *k
+	}
+	if c.Milestones == nil {
+		c.Milestones = map[wire.DeadlineKind]time.Time{}
 	}
 	if err := c.setup(ctx); err != nil {
 		return err
 	}
-	c.lifecycle = workflow.GetVersion(ctx, cycleLifecycleChange, workflow.DefaultVersion, cycleLifecycleV1)
+	c.Lifecycle = int(workflow.GetVersion(ctx, cycleLifecycleChange, workflow.DefaultVersion, cycleLifecycleV1))
 
 	// draft → open: issue the notice.
-	if c.notice == nil {
+	if c.in.Notice == nil {
 		var notice wire.NoticeInfo
 		if err := workflow.ExecuteActivity(dbActivity(ctx), a.IssueNotice, c.in.CycleID).Get(ctx, &notice); err != nil {
 			return fmt.Errorf("issue notice: %w", err)
 		}
-		c.notice, c.status = &notice, wire.CycleOpen
-		c.submissionDue, c.publicationDue = notice.SubmissionDue, notice.PublicationDue
+		c.in.Notice, c.Status = &notice, wire.CycleOpen
+		c.SubmissionDue, c.PublicationDue = notice.SubmissionDue, notice.PublicationDue
 	}
 	if err := c.upsertSearch(ctx); err != nil {
 		return err
 	}
 
 	// open: start the bureau workflows, one batch per run.
-	if !c.fanOut.Done {
+	if !c.in.FanOut.Done {
 		if err := c.startBatch(ctx); err != nil {
 			return err
 		}
 		return c.continueAsNew(ctx)
 	}
-	if !c.fanOut.Recorded {
+	if !c.in.FanOut.Recorded {
 		err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordFanOutComplete,
-			wire.FanOutComplete{CycleID: c.in.CycleID, Started: c.fanOut.Started}).Get(ctx, nil)
+			wire.FanOutComplete{CycleID: c.in.CycleID, Started: c.in.FanOut.Started}).Get(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("record fan-out: %w", err)
 		}
-		c.fanOut.Recorded = true
+		c.in.FanOut.Recorded = true
 	}
 
 	// open → closing → closed: compile each deadline's milestone when it
 	// passes, until the office closes the cycle (UpdateCloseCycle).
-	for c.status != wire.CycleClosed {
-		if c.lifecycle < cycleLifecycleV1 {
-			if err := workflow.Await(ctx, func() bool { return c.status == wire.CycleClosed }); err != nil {
+	for c.Status != wire.CycleClosed {
+		if c.legacy() {
+			if err := workflow.Await(ctx, func() bool { return c.Status == wire.CycleClosed }); err != nil {
 				return err
 			}
 			break
@@ -107,11 +92,11 @@ func Cycle(ctx workflow.Context, in wire.CycleInput) error {
 		if err := c.nextMilestone(ctx); err != nil {
 			return err
 		}
-		if c.status != wire.CycleClosed && c.historyIsLong(ctx) {
+		if c.Status != wire.CycleClosed && historyIsLong(ctx) {
 			return c.continueAsNew(ctx)
 		}
 	}
-	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	return handlersDone(ctx)
 }
 
 func (c *cycle) setup(ctx workflow.Context) error {
@@ -122,10 +107,10 @@ func (c *cycle) setup(ctx workflow.Context) error {
 	// answers the office with the notice in the same call that starts the
 	// cycle. A repeated launch gets the same answer.
 	if err := workflow.SetUpdateHandler(ctx, wire.UpdateLaunch, func(ctx workflow.Context) (wire.LaunchResult, error) {
-		if err := workflow.Await(ctx, func() bool { return c.notice != nil }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return c.in.Notice != nil }); err != nil {
 			return wire.LaunchResult{}, err
 		}
-		return wire.LaunchResult{CycleID: c.in.CycleID, Status: c.status, Notice: *c.notice}, nil
+		return wire.LaunchResult{CycleID: c.in.CycleID, Status: c.Status, Notice: *c.in.Notice}, nil
 	}); err != nil {
 		return fmt.Errorf("register launch update: %w", err)
 	}
@@ -142,8 +127,8 @@ func (c *cycle) setup(ctx workflow.Context) error {
 
 func (c *cycle) state() (wire.CycleState, error) {
 	return wire.CycleState{
-		CycleID: c.in.CycleID, Status: c.status, Notice: c.notice, FanOut: c.fanOut, Waiting: c.waiting(),
-		SubmissionDue: c.submissionDue, PublicationDue: c.publicationDue, Milestones: c.milestones,
+		CycleID: c.in.CycleID, Status: c.Status, Notice: c.in.Notice, FanOut: c.in.FanOut, Waiting: c.waiting(),
+		SubmissionDue: c.SubmissionDue, PublicationDue: c.PublicationDue, Milestones: c.Milestones,
 	}, nil
 }
 
@@ -151,27 +136,27 @@ func (c *cycle) waiting() string {
 	switch {
 	case c.busy != "":
 		return "正在" + c.busy
-	case c.notice == nil:
+	case c.in.Notice == nil:
 		return "正在印发通知"
-	case !c.fanOut.Done:
-		return fmt.Sprintf("正在启动各单位流程（已启动 %d 个）", c.fanOut.Started)
-	case c.status == wire.CycleClosed:
+	case !c.in.FanOut.Done:
+		return fmt.Sprintf("正在启动各单位流程（已启动 %d 个）", c.in.FanOut.Started)
+	case c.Status == wire.CycleClosed:
 		return "周期已关闭"
-	case c.status == wire.CycleClosing:
+	case c.Status == wire.CycleClosing:
 		return "公开截止时间已过，已汇总公开情况；等待法治办关闭周期"
-	case c.milestones[wire.DeadlineSubmission].IsZero():
-		return "等待各单位报送，报送截止时间" + c.submissionDue.In(chinaTime).Format("2006年1月2日 15:04")
+	case c.Milestones[wire.DeadlineSubmission].IsZero():
+		return "等待各单位报送，报送截止时间" + c.SubmissionDue.In(chinaTime).Format("2006年1月2日 15:04")
 	default:
-		return "等待各单位审核和公开，公开截止时间" + c.publicationDue.In(chinaTime).Format("2006年1月2日 15:04")
+		return "等待各单位审核和公开，公开截止时间" + c.PublicationDue.In(chinaTime).Format("2006年1月2日 15:04")
 	}
 }
 
 func (c *cycle) upsertSearch(ctx workflow.Context) error {
-	if c.lifecycle < cycleLifecycleV1 {
+	if c.legacy() {
 		return nil
 	}
 	attrs := []temporal.SearchAttributeUpdate{
-		wire.SearchCycleID.ValueSet(c.in.CycleID), wire.SearchStage.ValueSet(c.status),
+		wire.SearchCycleID.ValueSet(c.in.CycleID), wire.SearchStage.ValueSet(c.Status),
 	}
 	if c.in.Year > 0 {
 		attrs = append(attrs, wire.SearchYear.ValueSet(int64(c.in.Year)))
@@ -187,7 +172,7 @@ func (c *cycle) upsertSearch(ctx workflow.Context) error {
 // leaves them running.
 func (c *cycle) startBatch(ctx workflow.Context) error {
 	var page wire.ParticipantPage
-	req := wire.ParticipantPageRequest{CycleID: c.in.CycleID, AfterOrgCode: c.fanOut.AfterOrgCode, Limit: FanOutBatch}
+	req := wire.ParticipantPageRequest{CycleID: c.in.CycleID, AfterOrgCode: c.in.FanOut.AfterOrgCode, Limit: FanOutBatch}
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.ListParticipants, req).Get(ctx, &page); err != nil {
 		return fmt.Errorf("list participants: %w", err)
 	}
@@ -208,31 +193,25 @@ func (c *cycle) startBatch(ctx workflow.Context) error {
 			return fmt.Errorf("start bureau workflow %s: %w", page.OrgCodes[i], err)
 		}
 	}
-	c.fanOut.Started += len(page.OrgCodes)
+	c.in.FanOut.Started += len(page.OrgCodes)
 	if n := len(page.OrgCodes); n > 0 {
-		c.fanOut.AfterOrgCode = page.OrgCodes[n-1]
+		c.in.FanOut.AfterOrgCode = page.OrgCodes[n-1]
 	}
-	c.fanOut.Done = len(page.OrgCodes) < FanOutBatch
+	c.in.FanOut.Done = len(page.OrgCodes) < FanOutBatch
 	return nil
-}
-
-func (c *cycle) historyIsLong(ctx workflow.Context) bool {
-	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > MaxHistoryEvents
 }
 
 // continueAsNew hands the state to a fresh run once every update handler
 // (a launch caller waiting for the notice, an extension) has answered.
 func (c *cycle) continueAsNew(ctx workflow.Context) error {
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := handlersDone(ctx); err != nil {
 		return err
 	}
-	in := wire.CycleInput{CycleID: c.in.CycleID, Year: c.in.Year, Notice: c.notice, FanOut: c.fanOut}
-	if c.fanOut.Done && c.lifecycle >= cycleLifecycleV1 {
-		in.Carry = &wire.CycleCarry{
-			Status: c.status, SubmissionDue: c.submissionDue, PublicationDue: c.publicationDue,
-			Milestones: c.milestones, Lifecycle: int(c.lifecycle),
-		}
+	in := c.in
+	in.Carry = nil
+	if c.carriesState() {
+		carry := c.CycleCarry
+		in.Carry = &carry
 	}
 	return workflow.NewContinueAsNewError(ctx, wire.CycleWorkflow, in)
 }

@@ -21,10 +21,10 @@ func (c *cycle) nextMilestone(ctx workflow.Context) error {
 		// (which clears its milestone).
 		return workflow.Await(ctx, func() bool {
 			k, _ := c.pendingMilestone()
-			return c.status == wire.CycleClosed || k != ""
+			return c.Status == wire.CycleClosed || k != ""
 		})
 	}
-	moved := func() bool { return c.status == wire.CycleClosed || !c.due(kind).Equal(due) }
+	moved := func() bool { return c.Status == wire.CycleClosed || !c.due(kind).Equal(due) }
 	if wait := due.Sub(workflow.Now(ctx)); wait > 0 {
 		ok, err := sleepUnless(ctx, wait, moved)
 		if err != nil || ok {
@@ -35,9 +35,9 @@ func (c *cycle) nextMilestone(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CompileMilestone, req).Get(ctx, nil); err != nil {
 		return fmt.Errorf("compile %s milestone: %w", kind, err)
 	}
-	c.milestones[kind] = due
-	if kind == wire.DeadlinePublication && c.status == wire.CycleOpen {
-		c.status = wire.CycleClosing
+	c.Milestones[kind] = due
+	if kind == wire.DeadlinePublication && c.Status == wire.CycleOpen {
+		c.Status = wire.CycleClosing
 		return c.upsertSearch(ctx)
 	}
 	return nil
@@ -47,7 +47,7 @@ func (c *cycle) nextMilestone(ctx workflow.Context) error {
 // compiled for its current due date.
 func (c *cycle) pendingMilestone() (wire.DeadlineKind, time.Time) {
 	for _, kind := range []wire.DeadlineKind{wire.DeadlineSubmission, wire.DeadlinePublication} {
-		if due := c.due(kind); !due.IsZero() && !c.milestones[kind].Equal(due) {
+		if due := c.due(kind); !due.IsZero() && !c.Milestones[kind].Equal(due) {
 			return kind, due
 		}
 	}
@@ -56,9 +56,9 @@ func (c *cycle) pendingMilestone() (wire.DeadlineKind, time.Time) {
 
 func (c *cycle) due(kind wire.DeadlineKind) time.Time {
 	if kind == wire.DeadlinePublication {
-		return c.publicationDue
+		return c.PublicationDue
 	}
-	return c.submissionDue
+	return c.SubmissionDue
 }
 
 // begin marks an office action as being recorded; see bureau.begin.
@@ -74,11 +74,11 @@ func (c *cycle) validateAction() error {
 	switch {
 	case c.busy != "":
 		return refusal(fmt.Sprintf("本周期正在%s，请稍候刷新查看结果", c.busy))
-	case c.notice == nil:
+	case c.in.Notice == nil:
 		return refusal("周期尚未启动")
-	case !c.fanOut.Done:
-		return refusal(fmt.Sprintf("正在启动各单位流程（已启动 %d 个），请稍后再试", c.fanOut.Started))
-	case c.status == wire.CycleClosed:
+	case !c.in.FanOut.Done:
+		return refusal(fmt.Sprintf("正在启动各单位流程（已启动 %d 个），请稍后再试", c.in.FanOut.Started))
+	case c.Status == wire.CycleClosed:
 		return refusal("本周期已关闭")
 	}
 	return nil
@@ -116,15 +116,15 @@ func (c *cycle) extend(ctx workflow.Context, req wire.CycleExtension) (wire.Cycl
 		return wire.CycleExtensionResult{}, actionFailed("extend cycle", err)
 	}
 	if req.Kind == wire.DeadlinePublication {
-		c.publicationDue = res.Due
-		if c.status == wire.CycleClosing {
-			c.status = wire.CycleOpen
+		c.PublicationDue = res.Due
+		if c.Status == wire.CycleClosing {
+			c.Status = wire.CycleOpen
 			if err := c.upsertSearch(ctx); err != nil {
 				return wire.CycleExtensionResult{}, err
 			}
 		}
 	} else {
-		c.submissionDue = res.Due
+		c.SubmissionDue = res.Due
 	}
 	b := wire.BroadcastRequest{CycleID: c.in.CycleID, Signal: wire.SignalDeadlinesChanged}
 	if req.Kind == wire.DeadlineSubmission {
@@ -140,7 +140,7 @@ func (c *cycle) validateClose(req wire.CloseRequest) error {
 	if err := c.validateAction(); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.Reason) == "" && c.status == wire.CycleOpen {
+	if strings.TrimSpace(req.Reason) == "" && c.Status == wire.CycleOpen {
 		return refusal("公开截止时间未到，提前关闭周期须说明理由")
 	}
 	return nil
@@ -158,8 +158,8 @@ func (c *cycle) close(ctx workflow.Context, req wire.CloseRequest) (wire.CloseRe
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CloseCycle, rec).Get(ctx, nil); err != nil {
 		return wire.CloseResult{}, actionFailed("begin closing", err)
 	}
-	if c.status == wire.CycleOpen {
-		c.status = wire.CycleClosing
+	if c.Status == wire.CycleOpen {
+		c.Status = wire.CycleClosing
 		if err := c.upsertSearch(ctx); err != nil {
 			return wire.CloseResult{}, err
 		}
@@ -173,9 +173,9 @@ func (c *cycle) close(ctx workflow.Context, req wire.CloseRequest) (wire.CloseRe
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CloseCycle, rec).Get(ctx, &outcome); err != nil {
 		return wire.CloseResult{}, actionFailed("close", err)
 	}
-	c.status = wire.CycleClosed
+	c.Status = wire.CycleClosed
 	if err := c.upsertSearch(ctx); err != nil {
 		return wire.CloseResult{}, err
 	}
-	return wire.CloseResult{Status: c.status, Outcome: outcome}, nil
+	return wire.CloseResult{Status: c.Status, Outcome: outcome}, nil
 }

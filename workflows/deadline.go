@@ -17,20 +17,12 @@ import (
 // returns after each step, so the caller can look at close and
 // continue-as-new between steps.
 func (b *bureau) owe(ctx workflow.Context, kind wire.DeadlineKind) error {
-	stage, round := b.stage, b.round
-	left := func() bool { return b.stage != stage || b.round != round || b.closing }
-	if b.lifecycle < lifecycleV1 && !b.woken {
-		// Histories recorded before deadlines existed wait here without a
-		// command; only an event that was not in them may start planning.
-		if err := workflow.Await(ctx, func() bool { return left() || b.refresh }); err != nil {
-			return err
-		}
-		if left() {
-			return nil
-		}
-		b.woken = true
+	stage, round := b.Stage, b.Round
+	left := func() bool { return b.Stage != stage || b.Round != round || b.Closing }
+	if woke, err := b.awaitLegacyWake(ctx, left); err != nil || !woke {
+		return err
 	}
-	if b.refresh {
+	if b.Refresh {
 		if err := b.refreshDeadlines(ctx); err != nil {
 			return err
 		}
@@ -40,7 +32,7 @@ func (b *bureau) owe(ctx workflow.Context, kind wire.DeadlineKind) error {
 			return err
 		}
 	}
-	changed := func() bool { return left() || b.refresh || !b.plan.Due.Equal(b.due(kind)) }
+	changed := func() bool { return left() || b.Refresh || !b.plan.Due.Equal(b.due(kind)) }
 	if changed() {
 		return nil
 	}
@@ -62,16 +54,16 @@ func (b *bureau) owe(ctx workflow.Context, kind wire.DeadlineKind) error {
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.SendDeadlineStep, req).Get(ctx, nil); err != nil {
 		return fmt.Errorf("send %s: %w", next.Name, err)
 	}
-	b.sent = append(b.sent, next.Key)
+	b.Sent = append(b.Sent, next.Key)
 	return nil
 }
 
 // due is the due date of kind the bureau works to.
 func (b *bureau) due(kind wire.DeadlineKind) time.Time {
 	if kind == wire.DeadlinePublication {
-		return b.publicationDue
+		return b.PublicationDue
 	}
-	return b.submissionDue
+	return b.SubmissionDue
 }
 
 func (b *bureau) setDue(kind wire.DeadlineKind, at time.Time) {
@@ -79,22 +71,22 @@ func (b *bureau) setDue(kind wire.DeadlineKind, at time.Time) {
 		return
 	}
 	if kind == wire.DeadlinePublication {
-		b.publicationDue = at
+		b.PublicationDue = at
 	} else {
-		b.submissionDue = at
+		b.SubmissionDue = at
 	}
 }
 
 // refreshDeadlines reads due dates moved by a cycle extension.
 func (b *bureau) refreshDeadlines(ctx workflow.Context) error {
 	// Cleared first: a signal arriving during the read asks for another.
-	b.refresh = false
+	b.Refresh = false
 	var info wire.ParticipantInfo
 	req := wire.ParticipantRequest{CycleID: b.in.CycleID, OrgCode: b.in.OrgCode}
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RefreshDeadlines, req).Get(ctx, &info); err != nil {
 		return fmt.Errorf("refresh due dates: %w", err)
 	}
-	b.submissionDue, b.publicationDue = info.SubmissionDue, info.PublicationDue
+	b.SubmissionDue, b.PublicationDue = info.SubmissionDue, info.PublicationDue
 	return nil
 }
 
@@ -103,7 +95,7 @@ func (b *bureau) refreshDeadlines(ctx workflow.Context) error {
 // deadline), so a re-plan after continue-as-new sends nothing twice.
 func (b *bureau) planDeadline(ctx workflow.Context, kind wire.DeadlineKind) error {
 	req := wire.DeadlinePlanRequest{
-		CycleID: b.in.CycleID, OrgCode: b.in.OrgCode, Kind: kind, Round: b.round,
+		CycleID: b.in.CycleID, OrgCode: b.in.OrgCode, Kind: kind, Round: b.Round,
 		Due: b.due(kind), From: workflow.Now(ctx),
 	}
 	var plan wire.DeadlinePlan
@@ -115,17 +107,17 @@ func (b *bureau) planDeadline(ctx workflow.Context, kind wire.DeadlineKind) erro
 	plan.Kind, plan.Round, plan.Due = req.Kind, req.Round, req.Due
 	var kept []string
 	for _, s := range plan.Steps {
-		if slices.Contains(b.sent, s.Key) {
+		if slices.Contains(b.Sent, s.Key) {
 			kept = append(kept, s.Key)
 		}
 	}
-	b.plan, b.sent = &plan, kept
+	b.plan, b.Sent = &plan, kept
 	return nil
 }
 
 func (b *bureau) nextStep() *wire.DeadlineStep {
 	for i := range b.plan.Steps {
-		if !slices.Contains(b.sent, b.plan.Steps[i].Key) {
+		if !slices.Contains(b.Sent, b.plan.Steps[i].Key) {
 			return &b.plan.Steps[i]
 		}
 	}

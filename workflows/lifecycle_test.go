@@ -315,7 +315,7 @@ func TestLifecycleReturnResubmitApproveAcrossTwoRounds(t *testing.T) {
 	require.ErrorContains(t, again.rejected, "第1版已退回修改")
 	require.ErrorContains(t, staleRound.rejected, "该报表针对第1轮，而当前是第2轮")
 	require.ErrorContains(t, stale.rejected, "您审核的是第1版，而本单位最新报送的是第2版")
-	require.ErrorContains(t, twice.rejected, "第2版已审核通过，不能重复审核")
+	require.ErrorContains(t, twice.rejected, "第2版报表已审核通过（当前阶段：待公开），不能重复审核")
 
 	// 5 working days after 2月13日: 2月14日 (make-up), 24, 25, 26, 27.
 	r := returned.value.(wire.ReviewResult)
@@ -364,7 +364,7 @@ func TestLifecycleExtensionRefusedThenApproved(t *testing.T) {
 	l.run()
 
 	requireDone(t, first, refused, second, approved, sub)
-	require.ErrorContains(t, duplicate.rejected, "已有一项报送延期申请等待法治办审批")
+	require.ErrorContains(t, duplicate.rejected, "已有一项报送延期申请（编号 1）等待法治办审批")
 	require.ErrorContains(t, selfApprove.rejected, "本单位不能审批自己的延期申请")
 	require.Equal(t, wire.ExtensionRefused, refused.value.(wire.ExtensionResult).Status)
 	res := approved.value.(wire.ExtensionResult)

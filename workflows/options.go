@@ -59,7 +59,7 @@ func broadcastActivity(ctx workflow.Context) workflow.Context {
 }
 
 // MaxHistoryEvents is where a long-lived workflow continues as new: half
-// of SPEC §3's 4,096-event ceiling, leaving room for the updates and
+// of the 4,096-event ceiling (docs/architecture.md#scale-limits), leaving room for the updates and
 // signals that may arrive while it waits for its handlers to finish.
 const MaxHistoryEvents = 2048
 

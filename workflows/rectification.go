@@ -9,26 +9,22 @@ import (
 	"github.com/lawcycle/lawcycle/wire"
 )
 
-// rect is the rectification item workflow's state.
+// rect is the rectification item workflow's state. The durable part is
+// one serializable struct, wire.RectRunState, handed whole to the next run
+// on continue-as-new; the rest lives only as long as a run.
 type rect struct {
 	in wire.RectInput
-	// item is the item as the read model last answered: every activity
-	// that changes it returns it.
-	item wire.RectState
-	seq  int
-	// plan is the due date the item works to; sent the keys of its steps
-	// already sent.
+	wire.RectRunState
+	// plan is the due date the item works to; each run plans it again and
+	// keeps the steps already Sent.
 	plan *wire.RectPlan
-	sent []string
 	// busy names the action being recorded, if any: one at a time.
 	busy    string
 	opened  bool
 	openErr error
-	// closing is set by the cycle's close: the item carries over.
-	closing bool
 }
 
-// Rectification carries one rectification item (整改事项, SPEC §5) through
+// Rectification carries one rectification item (整改事项, docs/domain.md#rectification) through
 // its cycle: opened (recorded in the ledger, the bureau told) → open →
 // in_progress → closure_requested → closed (销号), or back to in_progress
 // when the office rejects the closure. While the bureau owes the item its
@@ -39,7 +35,9 @@ type rect struct {
 func Rectification(ctx workflow.Context, in wire.RectInput) error {
 	r := &rect{in: in}
 	if s := in.State; s != nil {
-		r.restore(s)
+		// A run that continued as new opened the item already.
+		r.RectRunState, r.opened = *s, true
+		r.Item.Status = s.Status
 	}
 	if err := r.setup(ctx); err != nil {
 		return err
@@ -53,10 +51,10 @@ func Rectification(ctx workflow.Context, in wire.RectInput) error {
 	for {
 		var err error
 		switch {
-		case r.item.Status.Final():
+		case r.Item.Status.Final():
 			// Closed (销号) or carried over: nothing more happens here.
-			return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-		case r.closing:
+			return handlersDone(ctx)
+		case r.Closing:
 			// The cycle closed before the item was: it carries over.
 			err = r.carryOver(ctx)
 		case r.owesDue():
@@ -70,7 +68,7 @@ func Rectification(ctx workflow.Context, in wire.RectInput) error {
 		if err != nil {
 			return err
 		}
-		if longHistory(ctx) {
+		if historyIsLong(ctx) {
 			return r.continueAsNew(ctx)
 		}
 	}
@@ -99,7 +97,7 @@ func checkedUpdate(ctx workflow.Context, name string, handler, validator any) er
 }
 
 func (r *rect) signals() []signalSetter {
-	return []signalSetter{{wire.SignalRectCycleClosed, func() { r.closing = true }}}
+	return []signalSetter{{wire.SignalRectCycleClosed, func() { r.Closing = true }}}
 }
 
 // open records the item. A refusal (input the service should have
@@ -109,12 +107,12 @@ func (r *rect) open(ctx workflow.Context) error {
 	var st wire.RectState
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordRectOpen, r.in).Get(ctx, &st); err != nil {
 		r.openErr = actionFailed("record item", err)
-		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		if err := handlersDone(ctx); err != nil {
 			return err
 		}
 		return r.openErr
 	}
-	r.item, r.opened = st, true
+	r.Item, r.opened = st, true
 	return nil
 }
 
@@ -133,49 +131,39 @@ func (r *rect) opening(ctx workflow.Context) (wire.RectState, error) {
 // carryOver hands the item to the bureau's next cycle once any action
 // being recorded has finished.
 func (r *rect) carryOver(ctx workflow.Context) error {
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := handlersDone(ctx); err != nil {
 		return err
 	}
-	if r.item.Status.Final() {
+	if r.Item.Status.Final() {
 		return nil
 	}
-	r.seq++
-	req := wire.RectCarryRequest{CycleID: r.in.CycleID, OrgCode: r.in.OrgCode, ItemID: r.in.ItemID, Seq: r.seq, At: workflow.Now(ctx)}
+	r.Seq++
+	req := wire.RectCarryRequest{CycleID: r.in.CycleID, OrgCode: r.in.OrgCode, ItemID: r.in.ItemID, Seq: r.Seq, At: workflow.Now(ctx)}
 	var st wire.RectState
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CarryRectItem, req).Get(ctx, &st); err != nil {
 		return fmt.Errorf("carry item over: %w", err)
 	}
-	r.item = st
+	r.Item = st
 	return nil
 }
 
 // awaitChange waits until the item's status or due date moves or the
 // cycle closes.
 func (r *rect) awaitChange(ctx workflow.Context) error {
-	status, due := r.item.Status, r.item.Due
+	status, due := r.Item.Status, r.Item.Due
 	return workflow.Await(ctx, func() bool {
-		return r.closing || r.item.Status != status || !r.item.Due.Equal(due)
+		return r.Closing || r.Item.Status != status || !r.Item.Due.Equal(due)
 	})
 }
 
-func (r *rect) restore(s *wire.RectRunState) {
-	r.item, r.seq, r.sent, r.closing, r.opened = s.Item, s.Seq, s.Sent, s.Closing, true
-	r.item.Status = s.Status
-}
-
-// longHistory reports whether a run should hand over to a new one (SPEC
-// §3 caps a history at 4,096 events).
-func longHistory(ctx workflow.Context) bool {
-	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > MaxHistoryEvents
-}
-
 func (r *rect) continueAsNew(ctx workflow.Context) error {
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := handlersDone(ctx); err != nil {
 		return err
 	}
 	drainSignals(ctx, r.signals())
 	in := r.in
-	in.State = &wire.RectRunState{Status: r.item.Status, Seq: r.seq, Sent: r.sent, Item: r.item, Closing: r.closing}
+	state := r.RectRunState
+	state.Status = r.Item.Status
+	in.State = &state
 	return workflow.NewContinueAsNewError(ctx, wire.RectificationWorkflow, in)
 }

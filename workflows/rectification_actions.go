@@ -29,9 +29,9 @@ func (r *rect) available() error {
 		return refusal(fmt.Sprintf("该整改事项的另一项操作（%s）正在处理，请稍候刷新查看结果，不要重复提交", r.busy))
 	case !r.opened:
 		return refusal("该整改事项正在登记，请稍候再试")
-	case r.item.Status == wire.RectClosed:
+	case r.Item.Status == wire.RectClosed:
 		return refusal("该整改事项已销号，不再受理该操作")
-	case r.closing || r.item.Status == wire.RectCarriedOver:
+	case r.Closing || r.Item.Status == wire.RectCarriedOver:
 		return refusal("本周期已关闭，该整改事项结转至下一年度继续整改，请在新周期中办理")
 	}
 	return nil
@@ -62,9 +62,9 @@ func (r *rect) validateClosure(p wire.RectProgress) error {
 	switch {
 	case !r.ownBureau(p.By):
 		return refusal("只有责任单位可以申请销号")
-	case r.item.Status == wire.RectClosureRequested:
+	case r.Item.Status == wire.RectClosureRequested:
 		return refusal("已申请销号，正在等待法治办核验，请勿重复申请")
-	case len(p.Evidence) == 0 && r.item.Evidence == 0:
+	case len(p.Evidence) == 0 && r.Item.Evidence == 0:
 		return refusal("申请销号须上传整改佐证材料（如整改报告、制度文件、会议纪要等）")
 	}
 	return nil
@@ -79,8 +79,8 @@ func (r *rect) validateVerify(v wire.RectVerification) error {
 		return refusal("整改事项由法治办核验销号，责任单位不能自行销号")
 	case !slices.Contains(verifyRoles, v.By.Role):
 		return refusal("只有法治办审核人员可以核验销号")
-	case r.item.Status != wire.RectClosureRequested:
-		return refusal(fmt.Sprintf("该整改事项当前为「%s」，责任单位申请销号后才能核验", r.item.Status.Label()))
+	case r.Item.Status != wire.RectClosureRequested:
+		return refusal(fmt.Sprintf("该整改事项当前为「%s」，责任单位申请销号后才能核验", r.Item.Status.Label()))
 	case !v.Close && strings.TrimSpace(v.Reason) == "":
 		return refusal("退回销号申请时请说明理由")
 	}
@@ -110,8 +110,8 @@ func (r *rect) record(ctx workflow.Context, what string, rec wire.RectRecord) (w
 	}
 	r.busy = what
 	defer func() { r.busy = "" }()
-	r.seq++
-	rec.CycleID, rec.OrgCode, rec.ItemID, rec.Seq, rec.At = r.in.CycleID, r.in.OrgCode, r.in.ItemID, r.seq, workflow.Now(ctx)
+	r.Seq++
+	rec.CycleID, rec.OrgCode, rec.ItemID, rec.Seq, rec.At = r.in.CycleID, r.in.OrgCode, r.in.ItemID, r.Seq, workflow.Now(ctx)
 	var st wire.RectState
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordRectAction, rec).Get(ctx, &st); err != nil {
 		return wire.RectState{}, actionFailed("record "+what, err)

@@ -12,7 +12,7 @@ import (
 // owesDue reports whether the bureau works to the item's due date now: a
 // closure request pauses it while the office verifies.
 func (r *rect) owesDue() bool {
-	return (r.item.Status == wire.RectOpen || r.item.Status == wire.RectInProgress) && !r.item.Due.IsZero()
+	return (r.Item.Status == wire.RectOpen || r.Item.Status == wire.RectInProgress) && !r.Item.Due.IsZero()
 }
 
 // owe works toward the item's current due date for one step: it plans the
@@ -20,18 +20,18 @@ func (r *rect) owesDue() bool {
 // next step and sends it, unless the item moves first. It returns after
 // each step, so the caller can look at the close and continue-as-new.
 func (r *rect) owe(ctx workflow.Context) error {
-	if p := r.plan; p == nil || !p.Due.Equal(r.item.Due) || p.CheckIn != r.item.CheckIn {
+	if p := r.plan; p == nil || !p.Due.Equal(r.Item.Due) || p.CheckIn != r.Item.CheckIn {
 		if err := r.planDue(ctx); err != nil {
 			return err
 		}
 	}
-	status, due, checkIn := r.item.Status, r.item.Due, r.item.CheckIn
+	status, due, checkIn := r.Item.Status, r.Item.Due, r.Item.CheckIn
 	moved := func() bool {
-		return r.closing || r.item.Status != status || !r.item.Due.Equal(due) || r.item.CheckIn != checkIn
+		return r.Closing || r.Item.Status != status || !r.Item.Due.Equal(due) || r.Item.CheckIn != checkIn
 	}
 	var next *wire.DeadlineStep
 	for i := range r.plan.Steps {
-		if !slices.Contains(r.sent, r.plan.Steps[i].Key) {
+		if !slices.Contains(r.Sent, r.plan.Steps[i].Key) {
 			next = &r.plan.Steps[i]
 			break
 		}
@@ -51,7 +51,7 @@ func (r *rect) owe(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.SendRectStep, req).Get(ctx, &st); err != nil {
 		return fmt.Errorf("send %s: %w", next.Name, err)
 	}
-	r.sent = append(r.sent, next.Key)
+	r.Sent = append(r.Sent, next.Key)
 	r.take(st)
 	return nil
 }
@@ -61,7 +61,7 @@ func (r *rect) owe(ctx workflow.Context) error {
 // after continue-as-new sends nothing twice.
 func (r *rect) planDue(ctx workflow.Context) error {
 	req := wire.RectPlanRequest{CycleID: r.in.CycleID, OrgCode: r.in.OrgCode, ItemID: r.in.ItemID,
-		CheckIn: r.item.CheckIn, Due: r.item.Due, From: workflow.Now(ctx)}
+		CheckIn: r.Item.CheckIn, Due: r.Item.Due, From: workflow.Now(ctx)}
 	var plan wire.RectPlan
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.PlanRectDeadline, req).Get(ctx, &plan); err != nil {
 		return fmt.Errorf("plan due date: %w", err)
@@ -69,7 +69,7 @@ func (r *rect) planDue(ctx workflow.Context) error {
 	// The plan is for the due date asked about, whatever the activity
 	// echoed: a mismatch would re-plan forever.
 	plan.Due, plan.CheckIn = req.Due, req.CheckIn
-	r.sent = slices.DeleteFunc(r.sent, func(key string) bool {
+	r.Sent = slices.DeleteFunc(r.Sent, func(key string) bool {
 		return !slices.ContainsFunc(plan.Steps, func(s wire.DeadlineStep) bool { return s.Key == key })
 	})
 	r.plan = &plan
@@ -80,7 +80,7 @@ func (r *rect) planDue(ctx workflow.Context) error {
 // recorded meanwhile answered with a newer row: a step sent while the
 // bureau's closure request was being recorded must not undo it.
 func (r *rect) take(st wire.RectState) {
-	if st.Seq >= r.item.Seq {
-		r.item = st
+	if st.Seq >= r.Item.Seq {
+		r.Item = st
 	}
 }

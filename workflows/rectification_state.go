@@ -9,14 +9,14 @@ import (
 
 // state answers QueryState and every update.
 func (r *rect) state() (wire.RectState, error) {
-	s := r.item
-	s.CycleID, s.OrgCode, s.ItemID, s.Seq, s.Waiting = r.in.CycleID, r.in.OrgCode, r.in.ItemID, r.seq, r.waiting()
+	s := r.Item
+	s.CycleID, s.OrgCode, s.ItemID, s.Seq, s.Waiting = r.in.CycleID, r.in.OrgCode, r.in.ItemID, r.Seq, r.waiting()
 	return s, nil
 }
 
 // waiting says in Chinese what the item waits for.
 func (r *rect) waiting() string {
-	it := r.item
+	it := r.Item
 	switch {
 	case r.openErr != nil:
 		return "整改事项未能登记：" + r.openErr.Error()
@@ -28,7 +28,7 @@ func (r *rect) waiting() string {
 		return "已核验销号，整改完成"
 	case it.Status == wire.RectCarriedOver:
 		return "本周期已关闭，该事项尚未销号，已结转至下一年度继续整改"
-	case r.closing:
+	case r.Closing:
 		return "本周期已关闭，正在将该事项结转至下一年度"
 	case it.Status == wire.RectClosureRequested:
 		return "责任单位已申请销号，等待法治办核验"
