@@ -1,5 +1,5 @@
 // Package api is lawcycle's HTTP interface: the JSON API under /api/v1
-// (SPEC §7), health and metrics endpoints.
+// (docs/api.md), health and metrics endpoints.
 package api
 
 import (
@@ -8,15 +8,15 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
-	"github.com/lawcycle/lawcycle/web"
 )
 
 // Deps are what the API needs.
@@ -27,20 +27,20 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Registry receives the HTTP metrics; nil creates a private one.
 	Registry *prometheus.Registry
-	// LoginsPerMinute limits POST /api/v1/tokens per client address;
-	// 0 means DefaultLoginsPerMinute.
+	// Kit is the process's shared HTTP toolkit (the record of refused
+	// requests, the login limiter); nil makes one for this app alone.
+	Kit *httpkit.Kit
+	// LoginsPerMinute limits logins per client address when Kit is nil;
+	// 0 means httpkit.DefaultLoginsPerMinute.
 	LoginsPerMinute int
 	// RequestTimeout bounds each request's work; 0 means
-	// DefaultRequestTimeout.
+	// httpkit.DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// Web serves the browser UI (package web) beside the API; nil serves
-	// the API only.
-	Web *web.Config
+	// Mount adds routes beside the API's, before the final not-found
+	// answer: cmd/lawcycle mounts the web UI (package web) here, so the
+	// API does not depend on it.
+	Mount []func(*fiber.App) error
 }
-
-// DefaultLoginsPerMinute is generous for people behind one office NAT and
-// still far too slow for guessing passwords.
-const DefaultLoginsPerMinute = 30
 
 // jsonBodyLimit caps JSON bodies: a cycle with 20,000 bureau codes is the
 // largest legitimate one (about 400 KB). Upload routes allow more.
@@ -51,31 +51,26 @@ func New(d Deps) *fiber.App {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if d.Kit == nil {
+		d.Kit = httpkit.NewKit(d.DB, d.Logger, d.LoginsPerMinute)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:      "lawcycle",
-		ErrorHandler: errorHandler(d.Logger, newDenials(d.DB, d.Logger)),
+		ErrorHandler: errorHandler(d.Logger, d.Kit.Denials),
 		// The server-wide cap is the largest route's; every route then
-		// applies its own (maxBody), small unless it takes uploads.
+		// applies its own (httpkit.MaxBody), small unless it takes uploads.
 		BodyLimit:             uploadLimit,
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 	})
-	if d.LoginsPerMinute == 0 {
-		d.LoginsPerMinute = DefaultLoginsPerMinute
-	}
 	if d.RequestTimeout == 0 {
-		d.RequestTimeout = DefaultRequestTimeout
+		d.RequestTimeout = httpkit.DefaultRequestTimeout
 	}
-	app.Use(requestContext(d.RequestTimeout))
-	app.Use(requestID())
-	// Security headers (nosniff, frame denial, a strict referrer policy
-	// and content security policy) on every answer.
-	app.Use(helmet.New(helmet.Config{
-		ContentSecurityPolicy: "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-		ReferrerPolicy:        "same-origin",
-	}))
+	app.Use(httpkit.RequestContext(d.RequestTimeout))
+	app.Use(httpkit.RequestID(service.WithRequestID))
+	app.Use(httpkit.SecurityHeaders())
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: logPanic(d.Logger)}))
 	app.Use(accessLog(d.Logger))
 	app.Use(newMetrics(d.Registry).middleware())
@@ -88,8 +83,8 @@ func New(d Deps) *fiber.App {
 	v1 := app.Group("/api/v1")
 	// Public routes: the only ones reachable without a token.
 	v1.Get("/openapi.json", h.openAPI)
-	v1.Post("/tokens", maxBody(jsonBodyLimit), loginLimiter(d.LoginsPerMinute), h.createToken)
-	// Published reports (SPEC §6): what anyone may read.
+	v1.Post("/tokens", maxBody(jsonBodyLimit), d.Kit.Logins.Guard(loginLimited), h.createToken)
+	// Published reports (docs/domain.md#public-reports): what anyone may read.
 	v1.Get("/public/reports", maxBody(jsonBodyLimit), h.publicReports)
 	v1.Get("/public/reports/:cycle/:org/report", maxBody(jsonBodyLimit), h.publicReportFile)
 
@@ -193,15 +188,24 @@ func New(d Deps) *fiber.App {
 	v1.Post(rect+"/:item/verification", with(participant, h.verifyRectification)...)
 	v1.Get(rect+"/:item/evidence/:sha", with(participantRead, h.rectEvidence)...)
 
-	// The web UI's pages; its routes are outside /api/v1.
-	if d.Web != nil {
-		if err := web.Register(app, web.Deps{Service: d.Service, DB: d.DB, Logger: d.Logger, Config: *d.Web}); err != nil {
-			panic(fmt.Sprintf("register web UI: %v", err))
+	// What the caller mounts beside the API (the web UI, outside /api/v1).
+	for _, mount := range d.Mount {
+		if err := mount(app); err != nil {
+			panic(fmt.Sprintf("mount routes beside the API: %v", err))
 		}
 	}
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
+}
+
+// maxBody refuses a body larger than limit; the error handler answers.
+func maxBody(limit int) fiber.Handler {
+	return httpkit.MaxBody(limit, func(_ *fiber.Ctx, err error) error { return err })
+}
+
+func loginLimited(*fiber.Ctx) error {
+	return apperr.TooManyRequests("登录请求过于频繁，请一分钟后再试")
 }
 
 type handlers struct {

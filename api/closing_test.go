@@ -196,7 +196,7 @@ func TestCycleSettings(t *testing.T) {
 		var stored models.Cycle
 		require.NoError(t, db.Take(&stored, "id = ?", id).Error)
 		require.Equal(t, models.CycleSettings{ResubmitWorkdays: 10, ReminderWorkdays: []int{7, 1, 0}}, stored.Settings)
-		// The rectification ledger's rules (SPEC §5).
+		// The rectification ledger's rules (docs/domain.md#rectification).
 		id = e.createCycle(map[string]any{"rect_immediate_workdays": 5, "rect_reminder_workdays": []int{1, 10, 3},
 			"rect_supervise_workdays": 15, "rect_check_in_months": 6})
 		require.JSONEq(t, `{"resubmit_workdays":5,"reminder_workdays":[5,2,1],"escalate_after_workdays":3,

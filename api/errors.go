@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 )
 
 type errorBody struct {
@@ -23,10 +24,10 @@ type errorPayload struct {
 	RequestID string          `json:"request_id,omitempty"`
 }
 
-// errorHandler renders every error in SPEC §7's shape. Internal errors are
+// errorHandler renders every error in the shape of docs/api.md#errors. Internal errors are
 // logged with the request id and shown only as that id: no stack traces,
 // no SQL, no driver messages reach the client.
-func errorHandler(log *slog.Logger, denied *denials) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, denied *httpkit.Denials) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		rid := requestIDOf(c)
 		ae, ok := apperr.As(err)
@@ -43,7 +44,7 @@ func errorHandler(log *slog.Logger, denied *denials) fiber.ErrorHandler {
 					Message: fmt.Sprintf("服务器内部错误（请求编号 %s）", rid)}
 			}
 		}
-		denied.record(c, ae)
+		recordDenied(denied, c, ae)
 		details := ae.Details
 		if details == nil {
 			details = []apperr.Detail{}

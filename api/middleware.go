@@ -1,74 +1,24 @@
 package api
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/service"
 )
 
-const (
-	headerRequestID = "X-Request-Id"
-	localRequestID  = "request_id"
-	localPrincipal  = "principal"
-)
+const localPrincipal = "principal"
 
-// DefaultRequestTimeout bounds a request's work, as the server's write
-// timeout bounds its answer: a JSON request or an upload that takes longer is
-// broken, and its database connection is better given back.
-const DefaultRequestTimeout = 2 * time.Minute
-
-// requestContext gives every request a context that ends with it, or at
-// timeout. Fiber's own default is context.Background, which never ends: a
-// handler stuck on the database would hold its connection for ever, and the
-// SQLite driver only arranges to interrupt a statement when its context can
-// end. Work that outlives the handler, as the audit export's stream or the
-// record of a refused request, makes its own context.
-func requestContext(timeout time.Duration) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), timeout)
-		defer cancel()
-		c.SetUserContext(ctx)
-		return c.Next()
-	}
-}
-
-// A caller's request id is kept if it looks like one; otherwise a fresh
-// one is made, so logs can never be polluted through the header.
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
-
-func requestID() fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		rid := c.Get(headerRequestID)
-		if !requestIDPattern.MatchString(rid) {
-			b := make([]byte, 12)
-			_, _ = rand.Read(b)
-			rid = hex.EncodeToString(b)
-		}
-		c.Locals(localRequestID, rid)
-		c.Set(headerRequestID, rid)
-		c.SetUserContext(service.WithRequestID(c.UserContext(), rid))
-		return c.Next()
-	}
-}
-
-func requestIDOf(c *fiber.Ctx) string {
-	rid, _ := c.Locals(localRequestID).(string)
-	return rid
-}
+func requestIDOf(c *fiber.Ctx) string { return httpkit.RequestIDOf(c) }
 
 func logPanic(log *slog.Logger) func(*fiber.Ctx, any) {
 	return func(c *fiber.Ctx, v any) {
@@ -143,36 +93,4 @@ func statusOf(err error) int {
 		return fromFiber(fe).Status
 	}
 	return fiber.StatusInternalServerError
-}
-
-// loginLimiter bounds login attempts per client address; the per-username
-// lockout in the service holds across server replicas, this guards each
-// replica against one address trying many usernames.
-func loginLimiter(perMinute int) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        perMinute,
-		Expiration: time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			return c.IP()
-		},
-		LimitReached: func(*fiber.Ctx) error {
-			return apperr.TooManyRequests("登录请求过于频繁，请一分钟后再试")
-		},
-	})
-}
-
-// maxBody refuses a body larger than limit with 413 and a Chinese message.
-// The server-wide cap (fiber.Config.BodyLimit) stops anything larger than
-// the largest route allows before it is read.
-func maxBody(limit int) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		n := c.Request().Header.ContentLength()
-		if n < 0 {
-			n = len(c.Body())
-		}
-		if n > limit {
-			return apperr.TooLarge(fmt.Sprintf("请求体为 %.1f MB，超过本接口 %.1f MB 的上限", float64(n)/(1<<20), float64(limit)/(1<<20)))
-		}
-		return c.Next()
-	}
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // publicOperations are the only operations reachable without a token
-// (SPEC §7); the document marks exactly these with "security": [].
+// (docs/api.md); the document marks exactly these with "security": [].
 var publicOperations = []string{
 	"GET /api/v1/openapi.json",
 	"GET /api/v1/public/reports",

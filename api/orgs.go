@@ -8,7 +8,7 @@ import (
 	"github.com/lawcycle/lawcycle/service"
 )
 
-// createOrgs takes one object or an array (SPEC §7) and answers in kind.
+// createOrgs takes one object or an array (docs/api.md) and answers in kind.
 func (h *handlers) createOrgs(c *fiber.Ctx) error {
 	if err := requireJSON(c); err != nil {
 		return err

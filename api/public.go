@@ -9,7 +9,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 )
 
-// publicReports lists published reports, no login (SPEC §6, §7).
+// publicReports lists published reports, no login (docs/domain.md#public-reports, §7).
 func (h *handlers) publicReports(c *fiber.Ctx) error {
 	year := 0
 	if raw := c.Query("year"); raw != "" {

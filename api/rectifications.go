@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -132,7 +133,7 @@ func progressForm(c *fiber.Ctx) (service.RectProgressInput, error) {
 	for _, fh := range form.File[fieldEvidence] {
 		up := service.EvidenceUpload{Name: fh.Filename, Size: fh.Size}
 		if fh.Size <= service.MaxEvidenceSize {
-			if up.Data, err = readPart(fh, service.MaxEvidenceSize); err != nil {
+			if up.Data, err = httpkit.ReadPart(fh, service.MaxEvidenceSize); err != nil {
 				return in, err
 			}
 		}

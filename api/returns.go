@@ -2,9 +2,6 @@ package api
 
 import (
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/filestore"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -30,7 +28,7 @@ func (h *handlers) downloadTemplate(c *fiber.Ctx) error {
 	return sendFile(c, f, service.ContentTypeXLSX)
 }
 
-// submitReturn takes the multipart upload of SPEC §7. An invalid return is
+// submitReturn takes the multipart upload of docs/api.md. An invalid return is
 // answered 422 with one detail per cell, or, when the client accepts a
 // workbook, with the bureau's own workbook annotated.
 func (h *handlers) submitReturn(c *fiber.Ctx) error {
@@ -147,68 +145,31 @@ func versionParam(c *fiber.Ctx) (int, error) {
 // formFile reads one part of a multipart upload. The whole body is already
 // bounded by the route's limit; each part is bounded again here.
 func formFile(c *fiber.Ctx, field string, required bool) (*service.Upload, error) {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+	if !httpkit.IsMultipart(c) {
 		return nil, apperr.UnsupportedMedia("请用 multipart/form-data 上传文件（字段 file 为报表，report 为报告）")
 	}
-	fh, err := c.FormFile(field)
+	limit, what := maxReturnSize, "报表"
+	if field == "report" {
+		limit, what = filestore.MaxReportSize, "报告"
+	}
+	up, err := httpkit.FormFile(c, field, what, limit)
 	if err != nil {
+		return nil, err
+	}
+	if up == nil {
 		if required {
 			return nil, apperr.Invalid(fmt.Sprintf("缺少上传字段“%s”", field), apperr.Field(-1, field, "请选择要上传的文件"))
 		}
 		return nil, nil
 	}
-	limit := maxReturnSize
-	if field == "report" {
-		limit = filestore.MaxReportSize
-	}
-	if fh.Size > limit {
-		return nil, apperr.TooLarge(fmt.Sprintf("上传的%s为 %.1f MB，超过 %d MB 的上限", partName(field), float64(fh.Size)/(1<<20), limit>>20))
-	}
-	data, err := readPart(fh, limit)
-	if err != nil {
-		return nil, err
-	}
-	return &service.Upload{Name: fh.Filename, Data: data}, nil
-}
-
-func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read upload: %w", err)
-	}
-	return data, nil
-}
-
-func partName(field string) string {
-	if field == "report" {
-		return "报告"
-	}
-	return "报表"
+	return (*service.Upload)(up), nil
 }
 
 func wantsWorkbook(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), service.ContentTypeXLSX)
 }
 
-// sendFile answers a download; the name is encoded per RFC 6266 so Chinese
-// names survive every browser, with an ASCII fallback.
+// sendFile answers a download (httpkit.SendFile).
 func sendFile(c *fiber.Ctx, f service.TemplateFile, contentType string) error {
-	c.Set(fiber.HeaderContentType, contentType)
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="download%s"; filename*=UTF-8''%s`,
-		extension(f.Name), url.PathEscape(f.Name)))
-	c.Set("X-Content-Type-Options", "nosniff")
-	return c.Send(f.Data)
-}
-
-func extension(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 && len(name)-i <= 6 && !strings.ContainsAny(name[i:], `"\/ `) {
-		return name[i:]
-	}
-	return ""
+	return httpkit.SendFile(c, f.Name, f.Data, contentType)
 }

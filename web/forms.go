@@ -8,6 +8,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 // actionLimit bounds the lifecycle forms as the API bounds its JSON
@@ -86,12 +87,12 @@ func formChecked(c *fiber.Ctx, name string) bool {
 
 // isOffice is office staff: they review, decide and act for bureaus.
 func isOffice(role string) bool {
-	return slices.Contains(officeStaff, role)
+	return slices.Contains(rules.OfficeStaff, role)
 }
 
 // isOfficeAdmin may decide extensions and extend or close cycles.
 func isOfficeAdmin(role string) bool {
-	return slices.Contains(officeAdmin, role)
+	return slices.Contains(rules.OfficeAdmins, role)
 }
 
 // mayAct reports whether the role may change anything for a bureau at

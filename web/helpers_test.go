@@ -25,6 +25,7 @@ import (
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/filestore"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/internal/returntest"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
@@ -86,7 +87,10 @@ func newEnv(t *testing.T, db *gorm.DB, cfg web.Config) *env {
 	if cfg.LoginsPerMinute == 0 {
 		cfg.LoginsPerMinute = 10000
 	}
-	app := api.New(api.Deps{Service: svc, DB: db, Temporal: svc.Temporal, Logger: log, LoginsPerMinute: 10000, Web: &cfg})
+	// Composed as cmd/lawcycle composes it: one kit for the API and the UI.
+	kit := httpkit.NewKit(db, log, cfg.LoginsPerMinute)
+	app := api.New(api.Deps{Service: svc, DB: db, Temporal: svc.Temporal, Logger: log, Kit: kit,
+		Mount: []func(*fiber.App) error{web.Mount(web.Deps{Service: svc, DB: db, Logger: log, Config: cfg, Kit: kit})}})
 	return &env{t: t, db: db, svc: svc, app: app, clock: clk, root: root}
 }
 

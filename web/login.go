@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 )
 
 // formLimit bounds the login and logout forms.
@@ -102,7 +103,7 @@ func (u *ui) login(c *fiber.Ctx) error {
 	}
 	u.setCookie(c, sessionCookie, secret, "/", fiber.CookieSameSiteLaxMode, 0)
 	u.clearCookie(c, loginCookie, "/login")
-	noStore(c)
+	httpkit.NoStore(c)
 	return c.Redirect(f.Next, http.StatusSeeOther)
 }
 

@@ -2,17 +2,16 @@ package web
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/filestore"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
@@ -179,48 +178,17 @@ func workspacePath(cycleID, org string) string {
 // absent or, as browsers send an empty file input, has no name and no
 // bytes.
 func formFile(c *fiber.Ctx, field string, limit int64) (*service.Upload, error) {
-	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
-		return nil, nil
-	}
-	fh, err := c.FormFile(field)
-	if err != nil || (fh.Filename == "" && fh.Size == 0) {
-		return nil, nil
-	}
 	what := "报表"
 	if field == "report" {
 		what = "报告"
 	}
-	if fh.Size > limit {
-		return nil, apperr.TooLarge(fmt.Sprintf("上传的%s为 %.1f MB，超过 %d MB 的上限", what, float64(fh.Size)/(1<<20), limit>>20))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read upload: %w", err)
-	}
-	return &service.Upload{Name: strings.Clone(fh.Filename), Data: data}, nil
+	up, err := httpkit.FormFile(c, field, what, limit)
+	return (*service.Upload)(up), err
 }
 
-// sendFile answers a download; the name is encoded per RFC 6266 so Chinese
-// names survive every browser, with an ASCII fallback.
+// sendFile answers a download (httpkit.SendFile).
 func sendFile(c *fiber.Ctx, f service.TemplateFile, contentType string) error {
-	noStore(c)
-	c.Set(fiber.HeaderContentType, contentType)
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="download%s"; filename*=UTF-8''%s`,
-		extension(f.Name), url.PathEscape(f.Name)))
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	return c.Send(f.Data)
-}
-
-func extension(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 && len(name)-i <= 6 && !strings.ContainsAny(name[i:], "\"\\/ ;\r\n") {
-		return name[i:]
-	}
-	return ""
+	return httpkit.SendFile(c, f.Name, f.Data, contentType)
 }
 
 // versionPage shows one stored version: its values as the reviewer reads

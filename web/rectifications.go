@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
@@ -294,7 +293,7 @@ func evidenceRefusal(err error) (*formError, int, error) {
 // by name.
 func evidenceForm(c *fiber.Ctx) (service.RectProgressInput, error) {
 	var in service.RectProgressInput
-	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+	if !httpkit.IsMultipart(c) {
 		// The CSRF check already read the form; a url-encoded post has no
 		// files, only the note.
 		in.Note = formValue(c, "note")
@@ -313,26 +312,13 @@ func evidenceForm(c *fiber.Ctx) (service.RectProgressInput, error) {
 		}
 		up := service.EvidenceUpload{Name: strings.Clone(fh.Filename), Size: fh.Size}
 		if fh.Size <= service.MaxEvidenceSize {
-			if up.Data, err = readEvidence(fh); err != nil {
+			if up.Data, err = httpkit.ReadPart(fh, service.MaxEvidenceSize); err != nil {
 				return in, err
 			}
 		}
 		in.Evidence = append(in.Evidence, up)
 	}
 	return in, nil
-}
-
-func readEvidence(fh *multipart.FileHeader) ([]byte, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("open evidence: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, service.MaxEvidenceSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read evidence: %w", err)
-	}
-	return data, nil
 }
 
 // rectVerify is the office's 核验: close the item or send it back with a

@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -25,10 +25,6 @@ var templateFS embed.FS
 
 //go:embed static/style.css
 var stylesheet []byte
-
-// contentSecurityPolicy is the API's own; set on pages only when the app
-// has not set one already.
-const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // pageSet holds one template per page, each the layout plus the page.
 type pageSet map[string]*template.Template
@@ -121,16 +117,12 @@ func (u *ui) render(c *fiber.Ctx, status int, name string, v *visit, title strin
 		fmt.Fprintf(&buf, "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>服务器内部错误</title><p>服务器内部错误（请求编号 %s）</p></html>",
 			template.HTMLEscapeString(data.RequestID))
 	}
-	noStore(c)
+	httpkit.NoStore(c)
 	if len(c.Response().Header.Peek("Content-Security-Policy")) == 0 {
-		c.Set("Content-Security-Policy", contentSecurityPolicy)
+		c.Set("Content-Security-Policy", httpkit.ContentSecurityPolicy)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Status(status).Send(buf.Bytes())
-}
-
-func noStore(c *fiber.Ctx) {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 }
 
 // errorPage is a refusal or failure explained.
@@ -161,7 +153,7 @@ func (u *ui) fail(c *fiber.Ctx, v *visit, err error) error {
 			Message: fmt.Sprintf("服务器内部错误（请求编号 %s）", rid)}
 	}
 	if ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden {
-		u.denied.record(c, v, ae.Status, ae.Code, "")
+		u.recordDenied(c, v, ae.Status, ae.Code, "")
 	}
 	return u.render(c, ae.Status, "error", v, headingOf(ae.Status), errorPage{
 		Status: ae.Status, Heading: headingOf(ae.Status), Message: ae.Message, Details: ae.Details,
@@ -181,7 +173,7 @@ func headingOf(status int) string {
 // refuse answers a state-changing request that failed the CSRF checks:
 // 403, audited, nothing done.
 func (u *ui) refuse(c *fiber.Ctx, v *visit, reason string, retry, retryLabel string) error {
-	u.denied.record(c, v, http.StatusForbidden, apperr.CodeForbidden, reason)
+	u.recordDenied(c, v, http.StatusForbidden, apperr.CodeForbidden, reason)
 	msg := "请求未通过安全校验（可能来自其他网站，或页面已过期），系统未执行任何操作。请回到本系统页面刷新后重试。"
 	return u.render(c, http.StatusForbidden, "error", v, headingOf(http.StatusForbidden), errorPage{
 		Status: http.StatusForbidden, Heading: "请求已被拒绝", Message: msg, Retry: retry, RetryLabel: retryLabel,
@@ -205,7 +197,7 @@ func (u *ui) page(roles []string, h handler) fiber.Handler {
 		safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 		if v == nil {
 			if !safe {
-				u.denied.record(c, nil, http.StatusUnauthorized, apperr.CodeUnauthenticated, "no_session")
+				u.recordDenied(c, nil, http.StatusUnauthorized, apperr.CodeUnauthenticated, "no_session")
 				return c.Redirect("/login", http.StatusSeeOther)
 			}
 			return c.Redirect("/login?next="+urlQueryEscape(c.OriginalURL()), http.StatusSeeOther)
@@ -254,35 +246,15 @@ func (u *ui) notFound(c *fiber.Ctx) error {
 }
 
 // maxBody refuses a body larger than limit with 413 before anything else
-// reads it.
+// reads it, on an error page.
 func (u *ui) maxBody(limit int) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		n := c.Request().Header.ContentLength()
-		if n < 0 {
-			n = len(c.Body())
-		}
-		if n > limit {
-			return u.fail(c, nil, apperr.TooLarge(fmt.Sprintf("提交的内容为 %.1f MB，超过 %.1f MB 的上限",
-				float64(n)/(1<<20), float64(limit)/(1<<20))))
-		}
-		return c.Next()
-	}
+	return httpkit.MaxBody(limit, func(c *fiber.Ctx, err error) error { return u.fail(c, nil, err) })
 }
 
-// loginLimiter bounds POST /login per client address, like the API's
-// limit on POST /api/v1/tokens; the per-username lockout lives in the
-// service and holds across replicas.
-func (u *ui) loginLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:          u.cfg.LoginsPerMinute,
-		Expiration:   time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
-		LimitReached: func(c *fiber.Ctx) error {
-			return u.renderLogin(c, http.StatusTooManyRequests, loginForm{
-				Error: "登录请求过于频繁，请一分钟后再试",
-			})
-		},
-	})
+// loginLimited answers a login over the process's per-address limit
+// (httpkit.LoginLimiter, shared with the API's token route).
+func (u *ui) loginLimited(c *fiber.Ctx) error {
+	return u.renderLogin(c, http.StatusTooManyRequests, loginForm{Error: "登录请求过于频繁，请一分钟后再试"})
 }
 
 // stylesheet serves the embedded CSS.

@@ -1,4 +1,4 @@
-// Package web is lawcycle's server-rendered web UI (SPEC §7 Web UI): the
+// Package web is lawcycle's server-rendered web UI (docs/api.md#web-ui): the
 // login page, the office dashboard, a cycle's bureau board with its
 // milestones, extension and close, and the bureau workspace (template
 // download, upload, versions, reviews, extensions, publication) and the
@@ -22,7 +22,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -33,9 +34,6 @@ const (
 	// DefaultSessionMaxAge ends a session this long after login, however
 	// busy.
 	DefaultSessionMaxAge = 7 * 24 * time.Hour
-	// DefaultLoginsPerMinute bounds POST /login per client address, as the
-	// API bounds POST /api/v1/tokens.
-	DefaultLoginsPerMinute = 30
 )
 
 // Config tunes the web UI; the zero value is the production default.
@@ -45,8 +43,8 @@ type Config struct {
 	// (browsers keep Secure cookies from http://localhost); anywhere else
 	// keep it false and serve https.
 	InsecureCookies bool
-	// LoginsPerMinute limits POST /login per client address; 0 means
-	// DefaultLoginsPerMinute.
+	// LoginsPerMinute limits logins per client address when Deps.Kit is
+	// nil; 0 means httpkit.DefaultLoginsPerMinute.
 	LoginsPerMinute int
 	// IdleTimeout and SessionMaxAge; 0 means the defaults.
 	IdleTimeout   time.Duration
@@ -59,17 +57,16 @@ type Deps struct {
 	DB      *gorm.DB
 	Logger  *slog.Logger
 	Config  Config
+	// Kit is the process's shared HTTP toolkit, the API's too; nil makes
+	// one for the UI alone.
+	Kit *httpkit.Kit
 }
 
-// Roles allowed per page, the same sets the API's routes use.
-var (
-	anyRole         = models.Roles
-	cycleRoles      = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleViewer}
-	participantRead = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau, models.RoleViewer}
-	participant     = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau}
-	officeStaff     = []string{models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer}
-	officeAdmin     = []string{models.RolePlatformAdmin, models.RoleAdmin}
-)
+// Mount is Register for api.Deps.Mount: cmd/lawcycle mounts the UI beside
+// the API on one app.
+func Mount(d Deps) func(*fiber.App) error {
+	return func(app *fiber.App) error { return Register(app, d) }
+}
 
 // Register adds the web UI's routes to app. Call it after the API's
 // routes and before any catch-all: its not-found page answers only
@@ -83,9 +80,6 @@ func Register(app *fiber.App, d Deps) error {
 		return err
 	}
 	cfg := d.Config
-	if cfg.LoginsPerMinute == 0 {
-		cfg.LoginsPerMinute = DefaultLoginsPerMinute
-	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
@@ -96,43 +90,47 @@ func Register(app *fiber.App, d Deps) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	u := &ui{svc: d.Service, db: d.DB, log: log, cfg: cfg, pages: pages, denied: newDenials(d.DB, log)}
+	kit := d.Kit
+	if kit == nil {
+		kit = httpkit.NewKit(d.DB, log, cfg.LoginsPerMinute)
+	}
+	u := &ui{svc: d.Service, db: d.DB, log: log, cfg: cfg, pages: pages, kit: kit}
 
 	r := u.recovered
 	app.Get("/static/style.css", u.stylesheet)
 	app.Get("/login", r(u.loginPage))
-	app.Post("/login", u.maxBody(formLimit), u.loginLimiter(), r(u.login))
+	app.Post("/login", u.maxBody(formLimit), kit.Logins.Guard(u.loginLimited), r(u.login))
 	app.Post("/logout", u.maxBody(formLimit), r(u.logout))
 
-	app.Get("/", r(u.page(anyRole, u.dashboard)))
-	app.Get("/cycles/:id", r(u.page(cycleRoles, u.cycleBoard)))
-	app.Get("/cycles/:id/milestones", r(u.page(cycleRoles, u.milestones)))
-	app.Post("/cycles/:id/extend", u.maxBody(actionLimit), r(u.page(officeAdmin, u.extendCycle)))
-	app.Post("/cycles/:id/close", u.maxBody(actionLimit), r(u.page(officeAdmin, u.closeCycle)))
+	app.Get("/", r(u.page(rules.AnyRole, u.dashboard)))
+	app.Get("/cycles/:id", r(u.page(rules.CycleReaders, u.cycleBoard)))
+	app.Get("/cycles/:id/milestones", r(u.page(rules.CycleReaders, u.milestones)))
+	app.Post("/cycles/:id/extend", u.maxBody(actionLimit), r(u.page(rules.OfficeAdmins, u.extendCycle)))
+	app.Post("/cycles/:id/close", u.maxBody(actionLimit), r(u.page(rules.OfficeAdmins, u.closeCycle)))
 	ws := "/cycles/:id/bureaus/:org"
-	app.Get(ws, r(u.page(participantRead, u.workspace)))
-	app.Get(ws+"/template", r(u.page(participantRead, u.template)))
-	app.Post(ws+"/submissions", u.maxBody(uploadLimit), r(u.page(participant, u.upload)))
-	app.Post(ws+"/checks", u.maxBody(uploadLimit), r(u.page(participant, u.check)))
-	app.Get(ws+"/submissions/:version", r(u.page(participantRead, u.version)))
-	app.Get(ws+"/submissions/:version/file", r(u.page(participantRead, u.submissionFile)))
-	app.Get(ws+"/review", r(u.page(officeStaff, u.reviewForm)))
-	app.Post(ws+"/reviews", u.maxBody(actionLimit), r(u.page(officeStaff, u.review)))
-	app.Get(ws+"/extensions", r(u.page(participantRead, u.extensions)))
-	app.Post(ws+"/extensions", u.maxBody(actionLimit), r(u.page(participant, u.extend)))
-	app.Post(ws+"/extensions/:ext_id/decision", u.maxBody(actionLimit), r(u.page(officeAdmin, u.decideExtension)))
-	app.Get(ws+"/publication", r(u.page(participantRead, u.publication)))
-	app.Post(ws+"/publication", u.maxBody(actionLimit), r(u.page(participant, u.publish)))
+	app.Get(ws, r(u.page(rules.ParticipantsRO, u.workspace)))
+	app.Get(ws+"/template", r(u.page(rules.ParticipantsRO, u.template)))
+	app.Post(ws+"/submissions", u.maxBody(uploadLimit), r(u.page(rules.Participants, u.upload)))
+	app.Post(ws+"/checks", u.maxBody(uploadLimit), r(u.page(rules.Participants, u.check)))
+	app.Get(ws+"/submissions/:version", r(u.page(rules.ParticipantsRO, u.version)))
+	app.Get(ws+"/submissions/:version/file", r(u.page(rules.ParticipantsRO, u.submissionFile)))
+	app.Get(ws+"/review", r(u.page(rules.OfficeStaff, u.reviewForm)))
+	app.Post(ws+"/reviews", u.maxBody(actionLimit), r(u.page(rules.OfficeStaff, u.review)))
+	app.Get(ws+"/extensions", r(u.page(rules.ParticipantsRO, u.extensions)))
+	app.Post(ws+"/extensions", u.maxBody(actionLimit), r(u.page(rules.Participants, u.extend)))
+	app.Post(ws+"/extensions/:ext_id/decision", u.maxBody(actionLimit), r(u.page(rules.OfficeAdmins, u.decideExtension)))
+	app.Get(ws+"/publication", r(u.page(rules.ParticipantsRO, u.publication)))
+	app.Post(ws+"/publication", u.maxBody(actionLimit), r(u.page(rules.Participants, u.publish)))
 	// The rectification ledger (整改台账): read like the participation, the
 	// actions left to the service's rules per role and status.
-	app.Get("/cycles/:id/rectifications", r(u.page(participantRead, u.ledger)))
-	app.Get("/cycles/:id/ledger.xlsx", r(u.page(participantRead, u.ledgerFile)))
+	app.Get("/cycles/:id/rectifications", r(u.page(rules.ParticipantsRO, u.ledger)))
+	app.Get("/cycles/:id/ledger.xlsx", r(u.page(rules.ParticipantsRO, u.ledgerFile)))
 	rect := ws + "/rectifications/:item"
-	app.Get(rect, r(u.page(participantRead, u.rectItem)))
-	app.Post(rect+"/progress", u.maxBody(evidenceLimit), r(u.page(participant, u.rectProgress(false))))
-	app.Post(rect+"/closure", u.maxBody(evidenceLimit), r(u.page(participant, u.rectProgress(true))))
-	app.Post(rect+"/verification", u.maxBody(actionLimit), r(u.page(participant, u.rectVerify)))
-	app.Get(rect+"/evidence/:sha", r(u.page(participantRead, u.rectEvidence)))
+	app.Get(rect, r(u.page(rules.ParticipantsRO, u.rectItem)))
+	app.Post(rect+"/progress", u.maxBody(evidenceLimit), r(u.page(rules.Participants, u.rectProgress(false))))
+	app.Post(rect+"/closure", u.maxBody(evidenceLimit), r(u.page(rules.Participants, u.rectProgress(true))))
+	app.Post(rect+"/verification", u.maxBody(actionLimit), r(u.page(rules.Participants, u.rectVerify)))
+	app.Get(rect+"/evidence/:sha", r(u.page(rules.ParticipantsRO, u.rectEvidence)))
 
 	app.Use(u.notFound)
 	return nil
@@ -151,12 +149,12 @@ func apiPath(path string) bool {
 }
 
 type ui struct {
-	svc    *service.Service
-	db     *gorm.DB
-	log    *slog.Logger
-	cfg    Config
-	pages  pageSet
-	denied *denials
+	svc   *service.Service
+	db    *gorm.DB
+	log   *slog.Logger
+	cfg   Config
+	pages pageSet
+	kit   *httpkit.Kit
 }
 
 func (u *ui) now() time.Time {

@@ -7,11 +7,13 @@ import (
 	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
 )
@@ -28,8 +30,13 @@ func listenHTTP(addr string) (net.Listener, error) {
 
 // serveHTTP serves until ctx ends, then drains in-flight requests.
 func serveHTTP(ctx context.Context, ln net.Listener, svc *service.Service, db *gorm.DB, c client.Client, log *slog.Logger) error {
+	// One toolkit for the process: the API and the web UI share the record
+	// of refused requests and the login limiter.
+	kit := httpkit.NewKit(db, log, 0)
+	ui := web.Mount(web.Deps{Service: svc, DB: db, Logger: log, Kit: kit,
+		Config: web.Config{InsecureCookies: plainHTTPHost(ln.Addr())}})
 	app := api.New(api.Deps{Service: svc, DB: db, Temporal: c, Logger: log, Registry: prometheus.NewRegistry(),
-		Web: &web.Config{InsecureCookies: plainHTTPHost(ln.Addr())}})
+		Kit: kit, Mount: []func(*fiber.App) error{ui}})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	select {
