@@ -2,7 +2,7 @@
 // Chinese holiday arrangement of each year, with its 调休 make-up workdays,
 // plus local changes an admin declares. Deadlines "N 工作日 after an event"
 // are counted here, in activities, and stored as instants; workflow code
-// never consults a calendar (SPEC §3), because the data changes between
+// never consults a calendar (docs/domain.md#working-days), because the data changes between
 // releases and when an admin loads a new year.
 //
 // A Calendar is built once from its data (New) and never changes

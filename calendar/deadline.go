@@ -13,7 +13,7 @@ import (
 // MaxDeadlineWorkdays bounds "N 工作日" settings: about one working year.
 const MaxDeadlineWorkdays = 250
 
-// Deadline is a due-date setting (SPEC §1: every date is a per-cycle
+// Deadline is a due-date setting (docs/domain.md#cycle-settings: every date is a per-cycle
 // setting): either an absolute date, due at its end (23:59:59 China time),
 // or a number of working days after an event (a return sent back, a
 // finding raised), due at the end of the Nth working day after the event's

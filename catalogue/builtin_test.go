@@ -105,7 +105,7 @@ func TestBuiltinTexts(t *testing.T) {
 	}
 }
 
-// The content decisions SPEC §4 asks for, pinned so a later edit of the
+// The content decisions docs/domain.md#catalogue asks for, pinned so a later edit of the
 // YAML cannot quietly undo them.
 func TestBuiltinContent(t *testing.T) {
 	c := hrssCatalogue(t)
@@ -136,7 +136,7 @@ func TestBuiltinContent(t *testing.T) {
 		rules[r.Key] = r
 	}
 	// Errors only where no honest return can break the rule; warnings where
-	// carried-over cases or counting by hearing can (SPEC §4).
+	// carried-over cases or counting by hearing can (docs/domain.md#catalogue).
 	severities := map[string]catalogue.Severity{
 		"review_closed_within_cases":                catalogue.SeverityError,
 		"review_outcomes_within_closed":             catalogue.SeverityError,

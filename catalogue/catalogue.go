@@ -1,4 +1,4 @@
-// Package catalogue defines the indicator catalogue (指标体系, SPEC §4): the
+// Package catalogue defines the indicator catalogue (指标体系, docs/domain.md#catalogue): the
 // versioned data that drives a return's template, its in-cell validation,
 // the server-side checks and the help text, so the three never disagree.
 //
@@ -27,7 +27,7 @@ const (
 // rather than text (Value.Text).
 func (t Type) IsNumeric() bool { return t == Integer || t == Decimal || t == Percent }
 
-// Severity of a rule (SPEC §4). Errors block a submission and are kept to
+// Severity of a rule (docs/domain.md#catalogue). Errors block a submission and are kept to
 // what no honest return can contain; warnings accept it, flag it for the
 // reviewer and ask the bureau for an explanation in the 说明 column.
 type Severity string

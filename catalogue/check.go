@@ -152,7 +152,7 @@ func sentence(s string) string {
 	return s + "。"
 }
 
-// The action asked of the bureau depends on the severity (SPEC §4): an
+// The action asked of the bureau depends on the severity (docs/domain.md#errors-and-warnings): an
 // error must be corrected, a warning may stand with an explanation.
 func action(sev Severity) string {
 	if sev == SeverityError {

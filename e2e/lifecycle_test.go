@@ -28,7 +28,7 @@ const (
 	silent = "wjj" // never submits; the cycle closes on it
 )
 
-// One cycle of five bureaus through every stage of SPEC §3 over the HTTP
+// One cycle of five bureaus through every stage of docs/domain.md#bureau-stages over the HTTP
 // API on the embedded Temporal server, with the submission and publication
 // deadlines a minute apart. The test then checks the read model, every
 // bureau's inbox, the e-mails a real SMTP server received (each exactly

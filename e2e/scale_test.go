@@ -17,7 +17,7 @@ import (
 	"github.com/lawcycle/lawcycle/wire"
 )
 
-// SPEC §3's per-execution limits.
+// the per-execution limits of docs/architecture.md#scale-limits.
 const (
 	maxPendingChildren = 500
 	maxHistoryEvents   = 4096

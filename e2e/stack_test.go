@@ -122,7 +122,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 }
 
 // requireAwaitingSubmission checks that each bureau's workflow runs under
-// its SPEC ID and answers the state query (which needs a live worker) with
+// its documented ID (docs/architecture.md#workflow-ids) and answers the state query (which needs a live worker) with
 // awaiting_submission.
 func requireAwaitingSubmission(t *testing.T, c client.Client, cycleID string, codes []string) {
 	t.Helper()

@@ -27,7 +27,7 @@ const (
 const annotateAuthor = "lawcycle"
 
 // Annotate returns the bureau's own workbook with every issue marked
-// (SPEC §4): each cell an issue names gets a red fill (errors) or a yellow
+// (docs/domain.md#annotated-workbook): each cell an issue names gets a red fill (errors) or a yellow
 // fill (warnings) over its own style, number format kept, and a comment
 // saying what is wrong; a sheet 错误清单 lists every issue with a link to
 // its cell and is the sheet the workbook opens on. Everything else in the

@@ -1,5 +1,5 @@
 // Package excelreturn writes a bureau's personalised return template and
-// reads a filled return back (SPEC §4): tolerant of how people and office
+// reads a filled return back (docs/domain.md#template): tolerant of how people and office
 // suites write cells, strict about what they mean.
 //
 // The layout below is shared by the writer and the reader; changing it
@@ -75,7 +75,7 @@ const (
 // ProblemColumns are the 存在问题 columns from A onwards.
 var ProblemColumns = []string{"序号", "问题描述", "原因", "整改措施", "责任部门", "责任人", "计划完成时限", "类别"}
 
-// ProblemCategories are the three item categories (SPEC §5).
+// ProblemCategories are the three item categories (docs/domain.md#rectification).
 var ProblemCategories = []string{"立行立改", "限期整改", "长期坚持"}
 
 // 下一年度安排: title row, header row, then one plan item per row.

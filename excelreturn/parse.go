@@ -14,7 +14,7 @@ import (
 	"github.com/lawcycle/lawcycle/catalogue"
 )
 
-// Parse reads a filled return (SPEC §4). Everything wrong with the file,
+// Parse reads a filled return (docs/domain.md#reader). Everything wrong with the file,
 // from a legacy .xls to a negative count, comes back as an Issue in the
 // Result; the error is only for failures of the server itself.
 //

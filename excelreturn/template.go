@@ -35,7 +35,7 @@ func userProtection() *excelize.SheetProtectionOptions {
 }
 
 // WriteTemplate writes the personalised return template of one bureau for
-// one cycle (SPEC §4) as an .xlsx workbook to w. With an empty CycleID it
+// one cycle (docs/domain.md#template) as an .xlsx workbook to w. With an empty CycleID it
 // writes a blank template that lawcycle check can read.
 //
 // Every sheet is written by a stream writer in the order STYLE asks for:

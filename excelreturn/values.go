@@ -73,7 +73,7 @@ type ValueError struct {
 
 func (e *ValueError) Error() string { return e.Code + ": " + e.Message }
 
-// ParseCellValue reads one cell as the canonical value of ind (SPEC §4):
+// ParseCellValue reads one cell as the canonical value of ind (docs/domain.md#catalogue):
 // tolerant of how people and office suites write a figure, strict about
 // what it means. It returns blank = true for an empty cell (or one holding
 // only spaces), never a zero for something it could not read.

@@ -3,7 +3,7 @@ package models
 import "time"
 
 // DeadlineStep is a reminder, overdue notice or escalation that was sent
-// (the read model of SPEC §3's reminders). Key is wire.DeadlineStep.Key:
+// (the read model of the reminders in docs/domain.md#deadlines). Key is wire.DeadlineStep.Key:
 // unique, so a step is recorded, and sent, once.
 type DeadlineStep struct {
 	ID      uint      `gorm:"primaryKey"`

@@ -2,7 +2,7 @@ package models
 
 import "time"
 
-// Publication is a bureau's published report (公开, SPEC §6): one per
+// Publication is a bureau's published report (公开, docs/domain.md#publication): one per
 // bureau and cycle.
 type Publication struct {
 	ID      uint   `gorm:"primaryKey"`

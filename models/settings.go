@@ -7,7 +7,7 @@ import (
 )
 
 // CycleSettings are a cycle's deadline rules beyond its two due dates
-// (SPEC §1: every date is a per-cycle setting). Counts are working days on
+// (docs/domain.md#cycle-settings: every date is a per-cycle setting). Counts are working days on
 // the office's calendar. Zero values mean the defaults (WithDefaults).
 type CycleSettings struct {
 	// ResubmitWorkdays: a returned submission is due again this many
@@ -21,7 +21,7 @@ type CycleSettings struct {
 	// (督办) this many working days after its due day.
 	EscalateAfterWorkdays int `json:"escalate_after_workdays,omitempty"`
 
-	// Rectification items (SPEC §5).
+	// Rectification items (docs/domain.md#rectification).
 	// RectImmediateWorkdays: a 立行立改 item without a date is due this
 	// many working days after it opens.
 	RectImmediateWorkdays int `json:"rect_immediate_workdays,omitempty"`

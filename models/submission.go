@@ -3,7 +3,7 @@ package models
 import "time"
 
 // Blob is an uploaded file or a stored parsed return, addressed by the
-// SHA-256 of its content (SPEC §8): storing the same bytes twice is a
+// SHA-256 of its content (docs/architecture.md#files): storing the same bytes twice is a
 // no-op, and a row never changes once written.
 type Blob struct {
 	SHA256      string `gorm:"primaryKey;size:64"`

@@ -2,7 +2,7 @@ package models
 
 import "time"
 
-// Roles as in SPEC §2.
+// Roles as in docs/domain.md#roles.
 const (
 	RolePlatformAdmin = "platform_admin"
 	RoleAdmin         = "admin"

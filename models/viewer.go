@@ -3,7 +3,7 @@ package models
 import "time"
 
 // CycleViewer grants a viewer (e.g. a higher-level office, 人大) read-only
-// access to one cycle (SPEC §2).
+// access to one cycle (docs/domain.md#roles).
 type CycleViewer struct {
 	CycleID     string `gorm:"primaryKey;size:32"`
 	UserID      uint   `gorm:"primaryKey;index"`

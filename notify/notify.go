@@ -26,7 +26,7 @@ import (
 // Kind says what a notification is about; channels may show it.
 type Kind string
 
-// Kinds of notifications (SPEC §1's escalation steps and the review's
+// Kinds of notifications (the escalation steps of docs/domain.md#escalation and the review's
 // outcome).
 const (
 	KindNotice     Kind = "notice"     // 通知: a cycle's notice was issued

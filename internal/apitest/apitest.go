@@ -37,7 +37,7 @@ func (r Response) JSON(t testing.TB, v any) {
 	}
 }
 
-// ErrorBody is SPEC §7's error shape.
+// ErrorBody is The error shape of docs/api.md#errors.
 type ErrorBody struct {
 	Error struct {
 		Code    string `json:"code"`

@@ -1,6 +1,6 @@
 // Package apperr defines the user-facing error: a stable code, an HTTP
 // status, a message in Chinese and optional details. The HTTP layer renders
-// it as SPEC §7's JSON shape, the CLI prints it.
+// it as the JSON shape of docs/api.md#errors, the CLI prints it.
 package apperr
 
 import (

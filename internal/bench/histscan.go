@@ -11,7 +11,7 @@ import (
 )
 
 // HistoryMax is the worst run among a set of workflow executions, measured
-// against SPEC §3's limits (4,096 events, 500 pending operations).
+// against the limits of docs/architecture.md#scale-limits (4,096 events, 500 pending operations).
 type HistoryMax struct {
 	Workflows, Runs int
 	// MaxEvents is the longest history of any run; MaxEventsID names it.

@@ -74,7 +74,7 @@ func ratios(a, b Latency) (float64, float64) {
 // a cycle of o.Bureaus whose submission deadline is an instant o.DueIn
 // ahead, times the same calls on o.Samples of its bureaus; at the deadline
 // times the overdue notices of every bureau still owing its return, then as
-// many bare timers; finally reads every history for SPEC §3's limits.
+// many bare timers; finally reads every history for the limits of docs/architecture.md#scale-limits.
 func RunLifecycle(ctx context.Context, o LifecycleOptions, log io.Writer) (LifecycleResult, error) {
 	res := LifecycleResult{Bureaus: o.Bureaus}
 	if o.Samples < 1 || o.Samples >= o.Bureaus {

@@ -1,4 +1,4 @@
-// Package config gathers lawcycle's settings from the environment (SPEC §7);
+// Package config gathers lawcycle's settings from the environment (README.md#configuration);
 // command-line flags override them.
 package config
 

@@ -12,7 +12,7 @@ func TestValidate(t *testing.T) {
 		code string
 		err  string // substring; empty means valid
 	}{
-		{"11331002002673575G", ""}, // the SPEC's example (index_no prefix)
+		{"11331002002673575G", ""}, // the documented example (index_no prefix)
 		{"91350100M000100Y43", ""},
 		{"11440000006940129X", "第18位应为“6”"},
 		{"11331002002673575", "应为18位，实际为17位"},

@@ -1,5 +1,5 @@
 // Package filestore keeps uploaded files content-addressed in the database
-// (SPEC §8): a file is named by the SHA-256 of its bytes, stored once, and
+// (docs/architecture.md#files): a file is named by the SHA-256 of its bytes, stored once, and
 // never changed.
 package filestore
 

@@ -1,4 +1,4 @@
-// Package histstat measures workflow executions against SPEC §3's limits:
+// Package histstat measures workflow executions against the limits of docs/architecture.md#scale-limits:
 // history length and pending operations (children, activities, timers) per
 // run, across continue-as-new.
 package histstat
@@ -31,7 +31,7 @@ type Run struct {
 	MaxPendingTimers int
 	// MaxPendingOps is the highest sum of pending children, activities and
 	// timers at any one point: the server holds all three in the
-	// execution's mutable state at once, so the sum is what SPEC §3 bounds.
+	// execution's mutable state at once, so the sum is what docs/domain.md#bureau-stages bounds.
 	MaxPendingOps int
 	// ChildIDs are the workflow IDs of every child the run initiated.
 	ChildIDs []string

@@ -1,6 +1,6 @@
 // Package store opens the application database: PostgreSQL in production,
 // a SQLite file as the embedded default. Every subcommand selects it the
-// same way (SPEC §7): DATABASE_URL when set, else <data dir>/lawcycle.db.
+// same way (README.md#configuration): DATABASE_URL when set, else <data dir>/lawcycle.db.
 package store
 
 import (
