@@ -21,57 +21,30 @@ import (
 	"github.com/lawcycle/lawcycle/wire"
 )
 
-// Actors of the matrix: every role, bound to the organisation that owns the
-// resources under test ("own") or to another office's ("other").
-const (
-	anon          = "anonymous"
-	platform      = "platform_admin"
-	adminOwn      = "admin/own"
-	adminOther    = "admin/other"
-	reviewerOwn   = "reviewer/own"
-	reviewerOther = "reviewer/other"
-	bureauOwn     = "bureau/own"
-	bureauOther   = "bureau/other"
-	viewer        = "viewer"
-	viewerOther   = "viewer/ungranted"
-)
-
-var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer, viewerOther}
-
-// statuses gives the expected status per actor; "*" is everyone else.
-type statuses map[string]int
-
-func (s statuses) of(actor string) int {
-	if v, ok := s[actor]; ok {
-		return v
-	}
-	return s["*"]
-}
-
 var (
-	officeWrite = statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 422}
-	officeList  = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 200, reviewerOwn: 200, reviewerOther: 200}
-	officeRead  = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404}
-	everyone    = statuses{"*": 200}
-	anyLoggedIn = statuses{"*": 200, anon: 401}
+	officeWrite = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 201, apitest.AdminOwn: 201, apitest.AdminOther: 422}
+	officeList  = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 200, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 200}
+	officeRead  = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 404}
+	everyone    = apitest.Statuses{"*": 200}
+	anyLoggedIn = apitest.Statuses{"*": 200, apitest.Anon: 401}
 	// bureauRead: a bureau's own participation, seen by the bureau and
 	// its office; another office's staff and other bureaus get 404.
-	bureauRead = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
-		reviewerOther: 404, bureauOwn: 200, bureauOther: 404, viewer: 200, viewerOther: 404}
+	bureauRead = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200,
+		apitest.ReviewerOther: 404, apitest.BureauOwn: 200, apitest.BureauOther: 404, apitest.Viewer: 200, apitest.ViewerOther: 404}
 	// cycleRead: the office's staff and the viewers granted the cycle.
-	cycleRead = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404,
-		viewer: 200, viewerOther: 404}
-	cycleList = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 200, reviewerOwn: 200, reviewerOther: 200,
-		viewer: 200, viewerOther: 200}
+	cycleRead = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 404,
+		apitest.Viewer: 200, apitest.ViewerOther: 404}
+	cycleList = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 200, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 200,
+		apitest.Viewer: 200, apitest.ViewerOther: 200}
 	// viewerAdmin: managing a cycle's viewers is for its office's admins.
-	viewerAdmin = statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404}
+	viewerAdmin = apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404}
 )
 
 // only keeps the listed actors' statuses and forbids everyone else logged in.
-func (s statuses) only(actors ...string) statuses {
-	out := statuses{"*": 403, anon: s.of(anon)}
+func only(s apitest.Statuses, actors ...string) apitest.Statuses {
+	out := apitest.Statuses{"*": 403, apitest.Anon: s.Of(apitest.Anon)}
 	for _, a := range actors {
-		out[a] = s.of(a)
+		out[a] = s.Of(a)
 	}
 	return out
 }
@@ -80,7 +53,7 @@ type matrixCase struct {
 	method, route string // route as registered, e.g. /api/v1/cycles/:id
 	path          func(actor string) string
 	body          func(actor string) any
-	want          statuses
+	want          apitest.Statuses
 }
 
 // TestAuthorizationMatrix asserts the exact status of every route for every
@@ -103,13 +76,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		root := apitest.Client{T: t, App: app, Token: adminToken}
 		seedOffice(t, root)
 
-		tokens := map[string]string{anon: "", platform: adminToken}
+		tokens := map[string]string{apitest.Anon: "", apitest.Platform: adminToken}
 		users := map[string][2]string{ // actor → role, org
-			adminOwn: {"admin", "fzb"}, adminOther: {"admin", "other"}, reviewerOwn: {"reviewer", "fzb"},
-			reviewerOther: {"reviewer", "other"}, bureauOwn: {"bureau", "rsj"}, bureauOther: {"bureau", "other-rsj"},
-			viewer: {"viewer", ""}, viewerOther: {"viewer", ""}, "victim": {"reviewer", "fzb"},
+			apitest.AdminOwn: {"admin", "fzb"}, apitest.AdminOther: {"admin", "other"}, apitest.ReviewerOwn: {"reviewer", "fzb"},
+			apitest.ReviewerOther: {"reviewer", "other"}, apitest.BureauOwn: {"bureau", "rsj"}, apitest.BureauOther: {"bureau", "other-rsj"},
+			apitest.Viewer: {"viewer", ""}, apitest.ViewerOther: {"viewer", ""}, "victim": {"reviewer", "fzb"},
 		}
-		for _, a := range actors {
+		for _, a := range apitest.Actors {
 			users["grantee/"+a] = [2]string{"viewer", ""}
 		}
 		for actor, u := range users {
@@ -183,15 +156,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 				func(a string) any {
 					return map[string]any{"username": "nobody-" + slug(a), "password": "wrong-password"}
 				},
-				statuses{"*": 401}},
+				apitest.Statuses{"*": 401}},
 			{"GET", "/api/v1/tokens", fixed("/api/v1/tokens"), nil, anyLoggedIn},
 			{"DELETE", "/api/v1/tokens/:id", fixed(fmt.Sprintf("/api/v1/tokens/%d", victimToken.ID)), nil,
-				statuses{"*": 404, anon: 401, platform: 204}},
+				apitest.Statuses{"*": 404, apitest.Anon: 401, apitest.Platform: 204}},
 			{"GET", "/api/v1/inbox", fixed("/api/v1/inbox"), nil, anyLoggedIn},
 			{"POST", "/api/v1/inbox/:id/read", fixed(fmt.Sprintf("/api/v1/inbox/%d/read", note.ID)), nil,
-				statuses{"*": 404, anon: 401, adminOwn: 204, reviewerOwn: 204}},
-			{"GET", "/api/v1/audit", fixed("/api/v1/audit"), nil, officeList.only(platform, adminOwn, adminOther)},
-			{"GET", "/api/v1/audit/export", fixed("/api/v1/audit/export"), nil, officeList.only(platform, adminOwn, adminOther)},
+				apitest.Statuses{"*": 404, apitest.Anon: 401, apitest.AdminOwn: 204, apitest.ReviewerOwn: 204}},
+			{"GET", "/api/v1/audit", fixed("/api/v1/audit"), nil, only(officeList, apitest.Platform, apitest.AdminOwn, apitest.AdminOther)},
+			{"GET", "/api/v1/audit/export", fixed("/api/v1/audit/export"), nil, only(officeList, apitest.Platform, apitest.AdminOwn, apitest.AdminOther)},
 			{"POST", "/api/v1/orgs", fixed("/api/v1/orgs"),
 				func(a string) any {
 					return map[string]any{"code": "new-" + slug(a), "name": "新局", "kind": "bureau", "parent_code": "fzb"}
@@ -208,18 +181,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// another office's admin may upload too (for its own office).
 			{"POST", "/api/v1/catalogues", fixed("/api/v1/catalogues"),
 				func(a string) any { return yamlBody(sectorYAML("sector_" + strings.ReplaceAll(slug(a), "-", "_"))) },
-				statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 201}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 201, apitest.AdminOwn: 201, apitest.AdminOther: 201}},
 			// The own office's calendar: its staff and bureaus read it; its
 			// admins change its days (one day per actor, deleted below);
 			// only a platform admin loads a year's official arrangement.
 			{"GET", "/api/v1/calendar/:year", fixed("/api/v1/calendar/2026?office=fzb"), nil,
-				statuses{"*": 404, anon: 401, platform: 200, adminOwn: 200, reviewerOwn: 200, bureauOwn: 200}},
+				apitest.Statuses{"*": 404, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.ReviewerOwn: 200, apitest.BureauOwn: 200}},
 			{"PUT", "/api/v1/calendar/days/:date", calendarDayPath, func(string) any { return map[string]any{"kind": "holiday", "reason": "本地调休"} },
-				statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404}},
 			{"DELETE", "/api/v1/calendar/days/:date", calendarDayPath, nil,
-				statuses{"*": 403, anon: 401, platform: 204, adminOwn: 204, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 204, apitest.AdminOwn: 204, apitest.AdminOther: 404}},
 			{"POST", "/api/v1/calendar/years/:year", fixed("/api/v1/calendar/years/2027"), func(string) any { return map[string]any{"text": notice2027} },
-				statuses{"*": 403, anon: 401, platform: 201}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 201}},
 			{"POST", "/api/v1/cycles", fixed("/api/v1/cycles"),
 				func(string) any {
 					return map[string]any{"year": 2025, "office_code": "fzb", "bureau_codes": []string{"rsj"},
@@ -231,24 +204,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/cycles/:id/bureaus", fixed("/api/v1/cycles/" + cyc.ID + "/bureaus"), nil, cycleRead},
 			{"POST", "/api/v1/cycles/:id/viewers", fixed("/api/v1/cycles/" + cyc.ID + "/viewers"),
 				func(a string) any { return map[string]any{"username": strings.ReplaceAll("grantee/"+a, "/", "-")} },
-				statuses{"*": 403, anon: 401, platform: 201, adminOwn: 201, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 201, apitest.AdminOwn: 201, apitest.AdminOther: 404}},
 			{"GET", "/api/v1/cycles/:id/viewers", fixed("/api/v1/cycles/" + cyc.ID + "/viewers"), nil, viewerAdmin},
 			// Revokes what the case above granted.
 			{"DELETE", "/api/v1/cycles/:id/viewers/:username", func(a string) string {
 				return "/api/v1/cycles/" + cyc.ID + "/viewers/" + strings.ReplaceAll("grantee/"+a, "/", "-")
-			}, nil, statuses{"*": 403, anon: 401, platform: 204, adminOwn: 204, adminOther: 404}},
+			}, nil, apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 204, apitest.AdminOwn: 204, apitest.AdminOther: 404}},
 			{"POST", "/api/v1/cycles/:id/launch", fixed("/api/v1/cycles/" + cyc.ID + "/launch"), nil,
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/template", fixed(bureauPath + "/template"), nil, bureauRead},
 			// The bureau is not awaiting submission (no workflow runs here),
 			// so those allowed to submit get 409 and everyone else is
 			// refused before the stage is looked at.
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/submissions", fixed(bureauPath + "/submissions"),
 				func(string) any { return apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: sub.file}} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/checks", fixed(bureauPath + "/checks"),
 				func(string) any { return apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: sub.file}} },
-				bureauRead.only(platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther)},
+				only(bureauRead, apitest.Platform, apitest.AdminOwn, apitest.AdminOther, apitest.ReviewerOwn, apitest.ReviewerOther, apitest.BureauOwn, apitest.BureauOther)},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions", fixed(bureauPath + "/submissions"), nil, bureauRead},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version", fixed(bureauPath + "/submissions/1"), nil, bureauRead},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/submissions/:version/file", fixed(bureauPath + "/submissions/1/file"), nil, bureauRead},
@@ -262,41 +235,41 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// from the stage check, and everyone else is refused before it.
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/reviews", fixed(bureauPath + "/reviews"),
 				func(string) any { return map[string]any{"decision": "approve"} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.ReviewerOwn: 409, apitest.ReviewerOther: 404}},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/reviews", fixed(bureauPath + "/reviews"), nil, bureauRead},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/extensions", fixed(bureauPath + "/extensions"),
 				func(string) any {
 					return map[string]any{"kind": "submission", "until": "3个工作日", "reason": "主要负责人出差"}
 				},
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/extensions", fixed(bureauPath + "/extensions"), nil, bureauRead},
 			// The extension was decided already.
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/extensions/:ext_id/decision", fixed(fmt.Sprintf("%s/extensions/%d/decision", bureauPath, ext.ID)),
 				func(string) any { return map[string]any{"approve": true, "reason": "同意"} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/publication", fixed(bureauPath + "/publication"),
 				func(string) any { return publicationBody() },
-				statuses{"*": 404, anon: 401, platform: 409, adminOwn: 409, reviewerOwn: 409, bureauOwn: 409, viewer: 403, viewerOther: 403}},
+				apitest.Statuses{"*": 404, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.ReviewerOwn: 409, apitest.BureauOwn: 409, apitest.Viewer: 403, apitest.ViewerOther: 403}},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/publication", fixed(bureauPath + "/publication"), nil, bureauRead},
 			{"POST", "/api/v1/cycles/:id/extend", fixed("/api/v1/cycles/" + draft.ID + "/extend"),
 				func(string) any {
 					return map[string]any{"kind": "submission", "date": "2027-03-10", "reason": "统一顺延"}
 				},
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			{"POST", "/api/v1/cycles/:id/close", fixed("/api/v1/cycles/" + draft.ID + "/close"),
 				func(string) any { return map[string]any{"reason": "年度工作结束"} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			{"GET", "/api/v1/cycles/:id/milestones", fixed("/api/v1/cycles/" + cyc.ID + "/milestones"), nil, cycleRead},
 			// The county's cycle, to the own office's staff above it: as
 			// their own office's (no viewer is granted it).
 			{"GET", "/api/v1/cycles/:id", fixed("/api/v1/cycles/" + county.ID), nil,
-				statuses{"*": 403, anon: 401, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404,
-					viewer: 404, viewerOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 404,
+					apitest.Viewer: 404, apitest.ViewerOther: 404}},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/template", fixed("/api/v1/cycles/" + county.ID + "/bureaus/county-scj/template"), nil,
-				statuses{"*": 404, anon: 401, platform: 200, adminOwn: 200, reviewerOwn: 200}},
+				apitest.Statuses{"*": 404, apitest.Anon: 401, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.ReviewerOwn: 200}},
 			{"POST", "/api/v1/cycles/:id/close", fixed("/api/v1/cycles/" + county.ID + "/close"),
 				func(string) any { return map[string]any{"reason": "年度工作结束"} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			// The rectification ledger: read like a bureau's participation (a
 			// bureau reads its own items); items are the office's to add and
 			// verify, the bureau's to report on (an admin may for it) and its
@@ -305,18 +278,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/cycles/:id/ledger.xlsx", fixed("/api/v1/cycles/" + cyc.ID + "/ledger.xlsx"), nil, bureauRead},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications", fixed(bureauPath + "/rectifications"),
 				func(string) any { return map[string]any{"from_comment": *rect.CommentID, "category": "immediate"} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.ReviewerOwn: 409, apitest.ReviewerOther: 404}},
 			{"GET", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item", fixed(rectPath), nil, bureauRead},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/progress", fixed(rectPath + "/progress"),
 				func(string) any { return apitest.Multipart{{Field: "note", Data: []byte("已完成制度修订")}} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/closure", fixed(rectPath + "/closure"),
 				func(string) any { return apitest.Multipart{{Field: "note", Data: []byte("申请销号")}} },
-				statuses{"*": 403, anon: 401, bureauOwn: 409, bureauOther: 404}},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{"POST", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/verification", fixed(rectPath + "/verification"),
 				func(string) any { return map[string]any{"decision": "close"} },
-				statuses{"*": 403, anon: 401, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
-			{"GET", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/evidence/:sha", fixed(rectPath + "/evidence/" + rect.sha), nil, bureauRead},
+				apitest.Statuses{"*": 403, apitest.Anon: 401, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.ReviewerOwn: 409, apitest.ReviewerOther: 404}},
+			{"GET", "/api/v1/cycles/:id/bureaus/:org/rectifications/:item/evidence/:sha", fixed(rectPath + "/evidence/" + rect.SHA), nil, bureauRead},
 			// Published reports are public; so is the file of one.
 			{"GET", "/api/v1/public/reports", fixed("/api/v1/public/reports?year=2025"), nil, everyone},
 			{"GET", "/api/v1/public/reports/:cycle/:org/report", fixed("/api/v1/public/reports/" + cyc.ID + "/rsj/report"), nil, everyone},
@@ -328,11 +301,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for _, c := range cases {
 			covered[routeKey(c.method, c.route)] = true
 		}
-		require.Empty(t, missingFrom(registered, covered), "routes without an authorization case: add them to TestAuthorizationMatrix")
-		require.Empty(t, missingFrom(covered, registered), "cases for routes that no longer exist")
+		require.Empty(t, apitest.MissingFrom(registered, covered), "routes without an authorization case: add them to TestAuthorizationMatrix")
+		require.Empty(t, apitest.MissingFrom(covered, registered), "cases for routes that no longer exist")
 
 		for _, c := range cases {
-			for _, actor := range actors {
+			for _, actor := range apitest.Actors {
 				var body any
 				if c.body != nil {
 					body = c.body(actor)
@@ -346,7 +319,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				default:
 					r = root.With(tokens[actor]).Do(c.method, c.path(actor), body)
 				}
-				require.Equal(t, c.want.of(actor), r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
+				require.Equal(t, c.want.Of(actor), r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
 			}
 		}
 		require.Empty(t, temporal.sent(), "an update reached Temporal")

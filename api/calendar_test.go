@@ -27,7 +27,7 @@ const notice2027 = `国务院办公厅关于2027年部分节假日安排的通�
 // day of the own office's calendar, so the DELETE case removes exactly
 // what the PUT case set.
 func calendarDayPath(actor string) string {
-	return fmt.Sprintf("/api/v1/calendar/days/2026-07-%02d?office=fzb", slices.Index(actors, actor)+1)
+	return fmt.Sprintf("/api/v1/calendar/days/2026-07-%02d?office=fzb", slices.Index(apitest.Actors, actor)+1)
 }
 
 type calendarListing struct {

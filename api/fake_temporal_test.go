@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"sync"
 
@@ -11,6 +10,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -19,7 +19,7 @@ import (
 // canned results, and records every update it is sent, so tests can tell
 // what reached the workflows and what was refused before.
 type fakeTemporal struct {
-	client.Client
+	temporaltest.Healthy
 	mu      sync.Mutex
 	updates []client.UpdateWorkflowOptions
 	// starts are the workflows started with an update, in the order of
@@ -38,22 +38,18 @@ type fakeTemporal struct {
 	completed map[[2]string]any
 }
 
-func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
-	return &client.CheckHealthResponse{}, nil
-}
-
 func (f *fakeTemporal) UpdateWorkflow(_ context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.updates = append(f.updates, o)
 	if f.refuse != "" {
-		return fakeHandle{err: temporal.NewApplicationError(f.refuse, wire.RefusedErrorType)}, nil
+		return temporaltest.UpdateHandle{Err: temporal.NewApplicationError(f.refuse, wire.RefusedErrorType)}, nil
 	}
 	if f.completed == nil {
 		f.completed = map[[2]string]any{}
 	}
 	f.completed[[2]string{o.WorkflowID, o.UpdateID}] = f.results[o.UpdateName]
-	return fakeHandle{res: f.results[o.UpdateName]}, nil
+	return temporaltest.UpdateHandle{Result: f.results[o.UpdateName]}, nil
 }
 
 // GetWorkflowUpdateHandle finds an update accepted before, or answers
@@ -63,9 +59,9 @@ func (f *fakeTemporal) GetWorkflowUpdateHandle(o client.GetWorkflowUpdateHandleO
 	defer f.mu.Unlock()
 	res, ok := f.completed[[2]string{o.WorkflowID, o.UpdateID}]
 	if !ok {
-		return fakeHandle{err: serviceerror.NewNotFound("update not found")}
+		return temporaltest.UpdateHandle{Err: serviceerror.NewNotFound("update not found")}
 	}
-	return fakeHandle{res: res}
+	return temporaltest.UpdateHandle{Result: res}
 }
 
 // fakeStart is a workflow start sent with an update.
@@ -120,32 +116,5 @@ func (f *fakeTemporal) QueryWorkflow(_ context.Context, workflowID, _, queryType
 		st = &wire.BureauState{CycleID: cycleID, OrgCode: org, Stage: wire.StageAwaitingSubmission, Round: 1,
 			CanSubmit: true, Waiting: "等待本单位报送第1轮报表"}
 	}
-	return jsonValue{st}, nil
-}
-
-// fakeHandle is a completed update: its result, or its refusal.
-type fakeHandle struct {
-	client.WorkflowUpdateHandle
-	res any
-	err error
-}
-
-func (h fakeHandle) Get(_ context.Context, v any) error {
-	if h.err != nil {
-		return h.err
-	}
-	return jsonValue{h.res}.Get(v)
-}
-
-// jsonValue decodes like a payload converter: through JSON.
-type jsonValue struct{ v any }
-
-func (j jsonValue) HasValue() bool { return j.v != nil }
-
-func (j jsonValue) Get(v any) error {
-	b, err := json.Marshal(j.v)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return temporaltest.Value{V: st}, nil
 }

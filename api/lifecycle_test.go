@@ -13,6 +13,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/api"
 	"github.com/lawcycle/lawcycle/internal/apitest"
+	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
@@ -124,7 +125,7 @@ func (e *lifecycle) lastUpdate(arg any) (name, workflowID, updateID string) {
 	require.NotEmpty(e.t, sent)
 	u := sent[len(sent)-1]
 	require.Len(e.t, u.Args, 1)
-	require.NoError(e.t, jsonValue{u.Args[0]}.Get(arg))
+	require.NoError(e.t, temporaltest.Value{V: u.Args[0]}.Get(arg))
 	return u.UpdateName, u.WorkflowID, u.UpdateID
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -123,18 +124,6 @@ func isAPIRoute(path string) bool {
 		path == "/healthz" || path == "/readyz" || path == "/metrics"
 }
 
-// missingFrom lists, sorted, the keys of a that b lacks.
-func missingFrom(a, b map[string]bool) []string {
-	var out []string
-	for k := range a {
-		if !b[k] {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // documentedOperations lists the document's operations by
 // "METHOD /path/{param}", each with its path item's shared parameters
 // prepended to its own.
@@ -176,7 +165,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	for key := range ops {
 		documented[key] = true
 	}
-	undocumented, unserved := missingFrom(routes, documented), missingFrom(documented, routes)
+	undocumented, unserved := apitest.MissingFrom(routes, documented), apitest.MissingFrom(documented, routes)
 	if len(undocumented) > 0 {
 		t.Errorf("routes registered by api.New but missing from api/openapi.json:\n  %s", strings.Join(undocumented, "\n  "))
 	}

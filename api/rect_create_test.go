@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
@@ -135,7 +136,7 @@ func requireStarted(t *testing.T, e *lifecycle, cycleID, org, item string) wire.
 	require.Equal(t, wire.RectificationWorkflow, st.workflow)
 	require.Len(t, st.args, 1)
 	var in wire.RectInput
-	require.NoError(t, jsonValue{st.args[0]}.Get(&in))
+	require.NoError(t, temporaltest.Value{V: st.args[0]}.Get(&in))
 	require.Equal(t, cycleID, in.CycleID)
 	require.Equal(t, org, in.OrgCode)
 	require.Equal(t, item, in.ItemID)

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/filetest"
@@ -27,7 +28,7 @@ import (
 // unrelated item of another cycle that happens to share the carried item's
 // id.
 type rectLedger struct {
-	overdue, closed, ongoing, carried, scj seededRect
+	overdue, closed, ongoing, carried, scj apitest.SeededRect
 	// oldSHA is the evidence the carried item brought from its first cycle.
 	oldSHA string
 }
@@ -53,8 +54,8 @@ func seedRectLedger(t *testing.T, e *lifecycle) rectLedger {
 		i.ItemID, i.CommentID, i.Source, i.SourceRef = "2025-r1-3", nil, string(wire.RectFromReturn), "第1版存在问题第3行"
 		i.CreatedAt = now.Add(-96 * time.Hour)
 	})
-	seedRectNote(t, db, first.RectItem, models.RectNoteCarried, "", now.Add(-48*time.Hour))
-	l.oldSHA = first.sha
+	apitest.SeedRectNote(t, db, first.RectItem, models.RectNoteCarried, "", now.Add(-48*time.Hour))
+	l.oldSHA = first.SHA
 	l.carried = seedRectItem(t, db, e.cycle, "rsj", wire.RectInProgress, func(i *models.RectItem) {
 		i.ItemID, i.CommentID, i.Source, i.SourceRef = "2025-r1-3", nil, string(wire.RectFromReturn), "第1版存在问题第3行"
 		i.OriginCycleID, i.CarriedFrom = earlier, earlier
@@ -182,11 +183,11 @@ func TestRectificationDetailAndEvidence(t *testing.T) {
 		// Nobody reaches evidence through an item it does not belong to.
 		for _, tc := range []struct{ as, path string }{
 			{"scj", old.URL},
-			{"rsj", e.rectPath(l.overdue.ItemID) + "/evidence/" + l.scj.sha},
+			{"rsj", e.rectPath(l.overdue.ItemID) + "/evidence/" + l.scj.SHA},
 			{"rsj", e.rectPath(l.overdue.ItemID) + "/evidence/" + l.oldSHA},
-			{"scj", "/api/v1/cycles/" + e.cycle + "/bureaus/scj/rectifications/" + l.scj.ItemID + "/evidence/" + l.overdue.sha},
+			{"scj", "/api/v1/cycles/" + e.cycle + "/bureaus/scj/rectifications/" + l.scj.ItemID + "/evidence/" + l.overdue.SHA},
 			{"reviewer", e.rectPath(l.overdue.ItemID) + "/evidence/" + filestore.Sum(filetest.PDF("never stored"))},
-			{"rsj", e.rectPath("2025-d404") + "/evidence/" + l.overdue.sha},
+			{"rsj", e.rectPath("2025-d404") + "/evidence/" + l.overdue.SHA},
 		} {
 			r := e.as[tc.as].Do("GET", tc.path, nil)
 			require.Equal(t, http.StatusNotFound, r.Status, "%s %s: %s", tc.as, tc.path, r.Body)

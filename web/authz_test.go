@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/service"
@@ -20,59 +21,31 @@ import (
 	"github.com/lawcycle/lawcycle/wire"
 )
 
-// The actors of api/authz_test.go: every role, bound to the organisation
-// that owns the resources under test ("own") or to another office's.
-const (
-	anon          = "anonymous"
-	platform      = "platform_admin"
-	adminOwn      = "admin/own"
-	adminOther    = "admin/other"
-	reviewerOwn   = "reviewer/own"
-	reviewerOther = "reviewer/other"
-	bureauOwn     = "bureau/own"
-	bureauOther   = "bureau/other"
-	viewer        = "viewer"
-	viewerOther   = "viewer/ungranted"
-)
-
-var actors = []string{anon, platform, adminOwn, adminOther, reviewerOwn, reviewerOther, bureauOwn, bureauOther, viewer, viewerOther}
-
 // accounts are the actors' users: role and organisation.
 var accounts = map[string][2]string{
-	adminOwn: {"admin", "fzb"}, adminOther: {"admin", "other"}, reviewerOwn: {"reviewer", "fzb"},
-	reviewerOther: {"reviewer", "other"}, bureauOwn: {"bureau", "rsj"}, bureauOther: {"bureau", "other-rsj"},
-	viewer: {"viewer", ""}, viewerOther: {"viewer", ""},
+	apitest.AdminOwn: {"admin", "fzb"}, apitest.AdminOther: {"admin", "other"}, apitest.ReviewerOwn: {"reviewer", "fzb"},
+	apitest.ReviewerOther: {"reviewer", "other"}, apitest.BureauOwn: {"bureau", "rsj"}, apitest.BureauOther: {"bureau", "other-rsj"},
+	apitest.Viewer: {"viewer", ""}, apitest.ViewerOther: {"viewer", ""},
 }
 
 func usernameOf(actor string) string {
-	if actor == platform {
+	if actor == apitest.Platform {
 		return service.AdminUsername
 	}
 	return strings.NewReplacer("/", "-").Replace(actor)
 }
 
-// statuses gives the expected status per actor; "*" is everyone else.
-// A 303 is a redirect: to the login page unless the case says otherwise.
-type statuses map[string]int
-
-func (s statuses) of(actor string) int {
-	if v, ok := s[actor]; ok {
-		return v
-	}
-	return s["*"]
-}
-
 var (
-	everyone = statuses{"*": 200}
-	loggedIn = statuses{"*": 200, anon: 303}
+	everyone = apitest.Statuses{"*": 200}
+	loggedIn = apitest.Statuses{"*": 200, apitest.Anon: 303}
 	// cyclePage: the office's staff and the viewers granted the cycle;
 	// bureaus are refused by role, as on the API's cycle routes.
-	cyclePage = statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404,
-		viewer: 200, viewerOther: 404}
+	cyclePage = apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 404,
+		apitest.Viewer: 200, apitest.ViewerOther: 404}
 	// bureauPage: a bureau's own participation, seen by the bureau, its
 	// office and granted viewers; anyone else gets 404.
-	bureauPage = statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
-		reviewerOther: 404, bureauOwn: 200, bureauOther: 404, viewer: 200, viewerOther: 404}
+	bureauPage = apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200,
+		apitest.ReviewerOther: 404, apitest.BureauOwn: 200, apitest.BureauOther: 404, apitest.Viewer: 200, apitest.ViewerOther: 404}
 )
 
 type webCase struct {
@@ -80,7 +53,7 @@ type webCase struct {
 	path          string
 	// send posts the case's request; nil is a GET.
 	send func(b *browser, path string) page
-	want statuses
+	want apitest.Statuses
 	// to is where a 303 leads per actor, "*" for everyone else; the
 	// default is the login page.
 	to map[string]string
@@ -104,7 +77,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		// submission (no workflow runs here), so those allowed to submit
 		// get 409 and everyone else is refused first.
 		id := e.openCycle("2025年度法治政府建设情况报告", wire.StagePending, "rsj", "scj")
-		_, err := e.svc.GrantViewer(t.Context(), e.root, id, service.ViewerInput{Username: usernameOf(viewer)})
+		_, err := e.svc.GrantViewer(t.Context(), e.root, id, service.ViewerInput{Username: usernameOf(apitest.Viewer)})
 		require.NoError(t, err)
 		e.seedSubmission(id, "rsj", "报表.xlsx", "rsj-staff", nil)
 		upload := e.filled(id, "rsj", "hrss", nil)
@@ -119,9 +92,9 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		// for whoever may take it.
 		rect := e.seedRectItem(id, "rsj", wire.RectClosed)
 
-		browsers := map[string]*browser{anon: e.browser()}
-		for _, actor := range actors[1:] {
-			if actor == platform {
+		browsers := map[string]*browser{apitest.Anon: e.browser()}
+		for _, actor := range apitest.Actors[1:] {
+			if actor == apitest.Platform {
 				b := e.browser()
 				require.Equal(t, http.StatusSeeOther, b.login(service.AdminUsername, adminPassword).Status)
 				browsers[actor] = b
@@ -131,15 +104,15 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		}
 		tokens := map[string]string{}
 		for actor, b := range browsers {
-			if actor != anon {
+			if actor != apitest.Anon {
 				tokens[actor] = b.sessionToken()
 			}
 		}
 		session := func(actor string) *browser {
-			if actor == anon {
+			if actor == apitest.Anon {
 				return e.browser()
 			}
-			if actor == platform {
+			if actor == apitest.Platform {
 				b := e.browser()
 				require.Equal(t, http.StatusSeeOther, b.login(service.AdminUsername, adminPassword).Status)
 				return b
@@ -151,14 +124,14 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		rectPath := bureauPath + "/rectifications/" + rect.ItemID
 		cases := []webCase{
 			{method: "GET", route: "/static/style.css", path: "/static/style.css", want: everyone},
-			{method: "GET", route: "/login", path: "/login", want: statuses{"*": 303, anon: 200}, to: map[string]string{"*": "/"}},
+			{method: "GET", route: "/login", path: "/login", want: apitest.Statuses{"*": 303, apitest.Anon: 200}, to: map[string]string{"*": "/"}},
 			{method: "POST", route: "/login", path: "/login",
 				send: func(b *browser, path string) page {
 					// A name per actor, so the lockout never answers instead.
 					return b.post(path, url.Values{"csrf_token": {b.loginToken()}, "username": {"nobody-" + actorOf(b, browsers)},
 						"password": {"wrong-password"}})
 				},
-				want: statuses{"*": 401}},
+				want: apitest.Statuses{"*": 401}},
 			{method: "POST", route: "/logout", path: "/logout", fresh: true,
 				send: func(b *browser, path string) page {
 					tok := ""
@@ -167,9 +140,9 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 					}
 					return b.post(path, url.Values{"csrf_token": {tok}})
 				},
-				want: statuses{"*": 303}},
-			{method: "GET", route: "/", path: "/", want: statuses{"*": 200, anon: 303, bureauOwn: 303},
-				to: map[string]string{bureauOwn: bureauPath, anon: "/login"}},
+				want: apitest.Statuses{"*": 303}},
+			{method: "GET", route: "/", path: "/", want: apitest.Statuses{"*": 200, apitest.Anon: 303, apitest.BureauOwn: 303},
+				to: map[string]string{apitest.BureauOwn: bureauPath, apitest.Anon: "/login"}},
 			{method: "GET", route: "/cycles/:id", path: "/cycles/" + id, want: cyclePage},
 			{method: "GET", route: "/cycles/:id/bureaus/:org", path: bureauPath, want: bureauPage},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/template", path: bureauPath + "/template", want: bureauPage},
@@ -178,14 +151,14 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}},
 						filePart{field: "file", name: "报表.xlsx", data: upload})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/checks", path: bureauPath + "/checks",
 				send: func(b *browser, path string) page {
 					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}},
 						filePart{field: "file", name: "报表.xlsx", data: upload})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200,
-					reviewerOther: 404, bureauOwn: 200, bureauOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200,
+					apitest.ReviewerOther: 404, apitest.BureauOwn: 200, apitest.BureauOther: 404}},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version", path: bureauPath + "/submissions/1", want: bureauPage},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/submissions/:version/file", path: bureauPath + "/submissions/1/file", want: bureauPage},
 			{method: "GET", route: "/cycles/:id/milestones", path: "/cycles/" + id + "/milestones", want: cyclePage},
@@ -194,41 +167,41 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "kind": {"submission"},
 						"date": {chinatime.Date(draft.SubmissionDue.AddDate(0, 0, 5))}, "reason": {"统一顺延"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			{method: "POST", route: "/cycles/:id/close", path: "/cycles/" + draft.ID + "/close",
 				send: func(b *browser, path string) page {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "reason": {"年度工作结束"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			// The lifecycle pages. rsj is not under review, not awaiting
 			// publication and owes no deadline, so whoever may act gets 409
 			// from the stage check, and everyone else is refused before it.
 			{method: "GET", route: "/cycles/:id/bureaus/:org/review", path: bureauPath + "/review",
-				want: statuses{"*": 403, anon: 303, platform: 200, adminOwn: 200, adminOther: 404, reviewerOwn: 200, reviewerOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 200, apitest.AdminOwn: 200, apitest.AdminOther: 404, apitest.ReviewerOwn: 200, apitest.ReviewerOther: 404}},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/reviews", path: bureauPath + "/reviews",
 				send: func(b *browser, path string) page {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "decision": {"approve"}, "version": {"1"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.ReviewerOwn: 409, apitest.ReviewerOther: 404}},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/extensions", path: bureauPath + "/extensions", want: bureauPage},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/extensions", path: bureauPath + "/extensions",
 				send: func(b *browser, path string) page {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "kind": {"submission"},
 						"until": {"3个工作日"}, "reason": {"主要负责人出差"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/extensions/:ext_id/decision", path: fmt.Sprintf("%s/extensions/%d/decision", bureauPath, ext.ID),
 				send: func(b *browser, path string) page {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "approve": {"yes"}, "reason": {"同意"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404}},
 			{method: "GET", route: "/cycles/:id/bureaus/:org/publication", path: bureauPath + "/publication", want: bureauPage},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/publication", path: bureauPath + "/publication",
 				send: func(b *browser, path string) page {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "url": {"https://www.example.gov.cn/art/1.html"},
 						"issued_on": {today}, "publisher": {"某市人力资源和社会保障局"}, "secrecy_reviewed": {"1"}, "leader_approved": {"1"}})
 				},
-				want: statuses{"*": 404, anon: 303, platform: 409, adminOwn: 409, reviewerOwn: 409, bureauOwn: 409, viewer: 403, viewerOther: 403}},
+				want: apitest.Statuses{"*": 404, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.ReviewerOwn: 409, apitest.BureauOwn: 409, apitest.Viewer: 403, apitest.ViewerOther: 403}},
 			// The rectification ledger: read like the participation; the
 			// item is closed, so whoever may act on it gets 409.
 			{method: "GET", route: "/cycles/:id/rectifications", path: "/cycles/" + id + "/rectifications", want: bureauPage},
@@ -238,18 +211,18 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 				send: func(b *browser, path string) page {
 					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "note": {"已完成整改"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, bureauOwn: 409, bureauOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/rectifications/:item/closure", path: rectPath + "/closure",
 				send: func(b *browser, path string) page {
 					return b.upload(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "note": {"已完成整改"}})
 				},
-				want: statuses{"*": 403, anon: 303, bureauOwn: 409, bureauOther: 404}},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.BureauOwn: 409, apitest.BureauOther: 404}},
 			{method: "POST", route: "/cycles/:id/bureaus/:org/rectifications/:item/verification", path: rectPath + "/verification",
 				send: func(b *browser, path string) page {
 					return b.post(path, url.Values{"csrf_token": {tokenOf(tokens, b, browsers)}, "decision": {"close"}})
 				},
-				want: statuses{"*": 403, anon: 303, platform: 409, adminOwn: 409, adminOther: 404, reviewerOwn: 409, reviewerOther: 404}},
-			{method: "GET", route: "/cycles/:id/bureaus/:org/rectifications/:item/evidence/:sha", path: rectPath + "/evidence/" + rect.sha, want: bureauPage},
+				want: apitest.Statuses{"*": 403, apitest.Anon: 303, apitest.Platform: 409, apitest.AdminOwn: 409, apitest.AdminOther: 404, apitest.ReviewerOwn: 409, apitest.ReviewerOther: 404}},
+			{method: "GET", route: "/cycles/:id/bureaus/:org/rectifications/:item/evidence/:sha", path: rectPath + "/evidence/" + rect.SHA, want: bureauPage},
 		}
 
 		// Every registered web route has a case, and every case a route.
@@ -258,11 +231,11 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		for _, c := range cases {
 			covered[c.method+" "+c.route] = true
 		}
-		require.Empty(t, missingFrom(registered, covered), "web routes without an authorization case: add them to TestWebAuthorizationMatrix")
-		require.Empty(t, missingFrom(covered, registered), "cases for web routes that no longer exist")
+		require.Empty(t, apitest.MissingFrom(registered, covered), "web routes without an authorization case: add them to TestWebAuthorizationMatrix")
+		require.Empty(t, apitest.MissingFrom(covered, registered), "cases for web routes that no longer exist")
 
 		for _, c := range cases {
-			for _, actor := range actors {
+			for _, actor := range apitest.Actors {
 				b := browsers[actor]
 				if c.fresh {
 					b = session(actor)
@@ -273,7 +246,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 				} else {
 					r = b.get(c.path)
 				}
-				want := c.want.of(actor)
+				want := c.want.Of(actor)
 				require.Equal(t, want, r.Status, "%s %s as %s: %s", c.method, c.route, actor, r.Body)
 				if want == http.StatusSeeOther {
 					to := "/login"
@@ -326,17 +299,5 @@ func webRoutes(app *fiber.App) map[string]bool {
 		}
 		out[r.Method+" "+r.Path] = true
 	}
-	return out
-}
-
-// missingFrom lists, sorted, the keys of a that b lacks.
-func missingFrom(a, b map[string]bool) []string {
-	var out []string
-	for k := range a {
-		if !b[k] {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
 	return out
 }

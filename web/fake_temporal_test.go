@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/lawcycle/lawcycle/activities"
+	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -24,7 +24,7 @@ import (
 // the workflows' own validators: the tests are about what the service
 // refuses before an update is sent, and how the UI shows it.
 type fakeTemporal struct {
-	client.Client
+	temporaltest.Healthy
 	acts *activities.Activities
 	// mu takes one update at a time, as a workflow does.
 	mu  sync.Mutex
@@ -32,10 +32,6 @@ type fakeTemporal struct {
 	// completed keeps each completed update's result by workflow and
 	// update ID, as Temporal does, for a retried request to find.
 	completed map[[2]string]any
-}
-
-func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
-	return &client.CheckHealthResponse{}, nil
 }
 
 func (f *fakeTemporal) UpdateWorkflow(ctx context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
@@ -48,7 +44,7 @@ func (f *fakeTemporal) UpdateWorkflow(ctx context.Context, o client.UpdateWorkfl
 		}
 		f.completed[[2]string{o.WorkflowID, o.UpdateID}] = res
 	}
-	return updateHandle{res: res, err: err}, nil
+	return temporaltest.UpdateHandle{Result: res, Err: err}, nil
 }
 
 // GetWorkflowUpdateHandle finds an update completed before, or answers
@@ -58,9 +54,9 @@ func (f *fakeTemporal) GetWorkflowUpdateHandle(o client.GetWorkflowUpdateHandleO
 	defer f.mu.Unlock()
 	res, ok := f.completed[[2]string{o.WorkflowID, o.UpdateID}]
 	if !ok {
-		return updateHandle{err: serviceerror.NewNotFound("update not found")}
+		return temporaltest.UpdateHandle{Err: serviceerror.NewNotFound("update not found")}
 	}
-	return updateHandle{res: res}
+	return temporaltest.UpdateHandle{Result: res}
 }
 
 // next is the sequence number of the next read-model write, above what
@@ -191,31 +187,5 @@ func (f *fakeTemporal) QueryWorkflow(ctx context.Context, workflowID, _ string, 
 	default:
 		st.Waiting = st.Stage.Label()
 	}
-	return jsonValue{st}, nil
-}
-
-type updateHandle struct {
-	client.WorkflowUpdateHandle
-	res any
-	err error
-}
-
-func (h updateHandle) Get(_ context.Context, v any) error {
-	if h.err != nil {
-		return h.err
-	}
-	return jsonValue{h.res}.Get(v)
-}
-
-// jsonValue decodes like a payload converter: through JSON.
-type jsonValue struct{ v any }
-
-func (j jsonValue) HasValue() bool { return j.v != nil }
-
-func (j jsonValue) Get(v any) error {
-	b, err := json.Marshal(j.v)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return temporaltest.Value{V: st}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/filetest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
@@ -25,7 +26,7 @@ import (
 type rectEnv struct {
 	*env
 	id                               string
-	overdue, requested, carried, scj seededRect
+	overdue, requested, carried, scj apitest.SeededRect
 }
 
 func newRectEnv(t *testing.T, db *gorm.DB) rectEnv {
@@ -51,7 +52,7 @@ func newRectEnv(t *testing.T, db *gorm.DB) rectEnv {
 	}
 }
 
-func (e rectEnv) itemPath(it seededRect) string {
+func (e rectEnv) itemPath(it apitest.SeededRect) string {
 	return "/cycles/" + e.id + "/bureaus/" + it.OrgCode + "/rectifications/" + it.ItemID
 }
 
@@ -137,7 +138,7 @@ func TestRectificationItemPageByRole(t *testing.T) {
 		}
 		require.True(t, has(r.Body, open, "progress") && has(r.Body, open, "closure"))
 		require.False(t, has(r.Body, open, "verification"))
-		evidence := open + "/evidence/" + e.overdue.sha
+		evidence := open + "/evidence/" + e.overdue.SHA
 		require.Contains(t, r.Body, `href="`+evidence+`"`)
 		require.NotContains(t, r.Body, "/api/v1/")
 		requireNoInlineCode(t, r, "item page")
@@ -182,7 +183,7 @@ func TestRectificationRefusals(t *testing.T) {
 		e := newRectEnv(t, db)
 		open, requested := e.itemPath(e.overdue), e.itemPath(e.requested)
 		notes := func() int64 { return e.count(&models.RectNote{}) }
-		statusOf := func(it seededRect) string {
+		statusOf := func(it apitest.SeededRect) string {
 			var row models.RectItem
 			require.NoError(t, db.Take(&row, it.ID).Error)
 			return row.Status
@@ -255,7 +256,7 @@ func TestRectificationXSS(t *testing.T) {
 		note := models.RectNote{ItemRowID: it.ID, CycleID: id, OrgCode: "rsj", ItemID: it.ItemID, Seq: 2,
 			Kind: models.RectNoteProgress, Text: script + attr, AuthorName: attr, AuthorRole: models.RoleBureau, At: e.clock.Now()}
 		require.NoError(t, db.Create(&note).Error)
-		require.NoError(t, db.Create(&models.RectEvidence{NoteID: note.ID, OrgCode: "rsj", ItemID: it.ItemID, SHA: it.sha,
+		require.NoError(t, db.Create(&models.RectEvidence{NoteID: note.ID, OrgCode: "rsj", ItemID: it.ItemID, SHA: it.SHA,
 			Name: attr + ".pdf", Size: 100, ContentType: "application/pdf"}).Error)
 		path := "/cycles/" + id + "/bureaus/rsj/rectifications/" + it.ItemID
 
