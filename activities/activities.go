@@ -34,7 +34,7 @@ type Activities struct {
 	// Now is the wall clock, replaceable in tests. Activities may read the
 	// clock; workflow code may not.
 	Now func() time.Time
-	// Calendars gives each office's working-day calendar; *service.Service
+	// Calendars gives each office's working-day calendar; a *source.Source
 	// implements it.
 	Calendars interface {
 		Calendar(ctx context.Context, officeID uint) (*calendar.Calendar, error)
@@ -140,7 +140,7 @@ type bureau struct {
 // loadBureau reads a participant (its row locked) and what names it.
 func loadBureau(tx *gorm.DB, cycleID, orgCode string) (bureau, error) {
 	var b bureau
-	err := tx.Clauses(lockRow).Where("cycle_id = ? AND org_code = ?", cycleID, orgCode).Take(&b.p).Error
+	err := tx.Clauses(lockRow).Scopes(models.OfBureau(cycleID, orgCode)).Take(&b.p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return b, participantNotFound(cycleID, orgCode, err)
 	}

@@ -22,7 +22,7 @@ func (a *Activities) RecordBureauClosed(ctx context.Context, rec wire.BureauClos
 			return err
 		}
 		res := tx.Model(&models.Participant{}).
-			Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", rec.CycleID, rec.OrgCode, rec.Seq).
+			Scopes(models.OfBureauBefore(rec.CycleID, rec.OrgCode, rec.Seq)).
 			Updates(map[string]any{"stage": string(rec.Stage), "round": rec.Round, "stage_seq": rec.Seq, "updated_at": a.now()})
 		if res.Error != nil {
 			return fmt.Errorf("record closure: %w", res.Error)

@@ -30,15 +30,15 @@ const reminderHour = 9
 func (a *Activities) RefreshDeadlines(ctx context.Context, req wire.ParticipantRequest) (wire.ParticipantInfo, error) {
 	var p models.Participant
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Clauses(lockRow).Where("cycle_id = ? AND org_code = ?", req.CycleID, req.OrgCode).Take(&p).Error
+		err := tx.Clauses(lockRow).Scopes(models.OfBureau(req.CycleID, req.OrgCode)).Take(&p).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return participantNotFound(req.CycleID, req.OrgCode, err)
 		}
 		if err != nil {
 			return fmt.Errorf("load participant: %w", err)
 		}
-		kind, owes := owedDeadline(wire.Stage(p.Stage))
-		if !owes || !dueOf(p, kind).After(a.now()) {
+		kind := rules.WorkingTo(wire.Stage(p.Stage))
+		if kind == "" || !dueOf(p, kind).After(a.now()) {
 			return nil
 		}
 		return a.editFlags(tx, req.CycleID, req.OrgCode, flagEdit{remove: []string{FlagOverdue, FlagEscalated}})
@@ -47,17 +47,6 @@ func (a *Activities) RefreshDeadlines(ctx context.Context, req wire.ParticipantR
 		return wire.ParticipantInfo{}, failed(err, "refresh deadlines of %s in %s", req.OrgCode, req.CycleID)
 	}
 	return wire.ParticipantInfo{OrgCode: p.OrgCode, SubmissionDue: p.SubmissionDue, PublicationDue: p.PublicationDue}, nil
-}
-
-// owedDeadline is the deadline a bureau in stage works to, if any.
-func owedDeadline(stage wire.Stage) (wire.DeadlineKind, bool) {
-	switch stage {
-	case wire.StageNotified, wire.StageAwaitingSubmission:
-		return wire.DeadlineSubmission, true
-	case wire.StageApproved, wire.StageAwaitingPublication:
-		return wire.DeadlinePublication, true
-	}
-	return "", false
 }
 
 // PlanDeadline lays out the steps of one deadline on the office's

@@ -72,13 +72,12 @@ func (a *Activities) requestExtension(tx *gorm.DB, cal *calendar.Calendar, b bur
 	if !req.Kind.Valid() {
 		return row, refused("延期的期限类型“%s”无效", req.Kind)
 	}
-	err := tx.Where("cycle_id = ? AND org_code = ? AND kind = ? AND round = ? AND requested_at = ?",
-		rec.CycleID, rec.OrgCode, req.Kind, rec.Round, rec.At.UTC()).Take(&row).Error
+	err := tx.Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Where("kind = ? AND round = ? AND requested_at = ?", req.Kind, rec.Round, rec.At.UTC()).Take(&row).Error
 	if err == nil || !errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, err
 	}
 	var pending models.Extension
-	err = tx.Where("cycle_id = ? AND org_code = ? AND status = ?", rec.CycleID, rec.OrgCode, wire.ExtensionPending).
+	err = tx.Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Where("status = ?", wire.ExtensionPending).
 		Order("id").Take(&pending).Error
 	if err == nil {
 		return row, refusedBy(rules.PendingRequest(wire.PendingExtension{ID: pending.ID, Kind: wire.DeadlineKind(pending.Kind), Round: pending.Round}))
@@ -189,8 +188,7 @@ func (a *Activities) grantExtension(tx *gorm.DB, cal *calendar.Calendar, b burea
 	if !g.Kind.Valid() {
 		return row, refused("延期的期限类型“%s”无效", g.Kind)
 	}
-	err := tx.Where("cycle_id = ? AND org_code = ? AND kind = ? AND requested_at = ? AND status = ?",
-		rec.CycleID, rec.OrgCode, g.Kind, rec.At.UTC(), wire.ExtensionGranted).Take(&row).Error
+	err := tx.Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Where("kind = ? AND requested_at = ? AND status = ?", g.Kind, rec.At.UTC(), wire.ExtensionGranted).Take(&row).Error
 	if err == nil || !errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, err
 	}
@@ -269,7 +267,7 @@ func (a *Activities) extendBureau(tx *gorm.DB, b bureau, kind wire.DeadlineKind,
 		return fmt.Errorf("move %s due date: %w", kind, err)
 	}
 	edit := flagEdit{add: []string{FlagExtended}}
-	if owed, ok := owedDeadline(wire.Stage(b.p.Stage)); ok && owed == kind {
+	if rules.WorkingTo(wire.Stage(b.p.Stage)) == kind {
 		edit.remove = []string{FlagOverdue, FlagEscalated}
 	}
 	return a.editFlagsAfterExtension(tx, b, edit)
@@ -279,8 +277,7 @@ func (a *Activities) extendBureau(tx *gorm.DB, b bureau, kind wire.DeadlineKind,
 // while a request of the bureau still awaits a decision.
 func (a *Activities) editFlagsAfterExtension(tx *gorm.DB, b bureau, edit flagEdit) error {
 	var pending int64
-	if err := tx.Model(&models.Extension{}).Where("cycle_id = ? AND org_code = ? AND status = ?",
-		b.cycle.ID, b.org.Code, wire.ExtensionPending).Count(&pending).Error; err != nil {
+	if err := tx.Model(&models.Extension{}).Scopes(models.OfBureau(b.cycle.ID, b.org.Code)).Where("status = ?", wire.ExtensionPending).Count(&pending).Error; err != nil {
 		return fmt.Errorf("count pending extensions: %w", err)
 	}
 	if pending == 0 {

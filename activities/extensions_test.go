@@ -12,7 +12,7 @@ import (
 	"github.com/lawcycle/lawcycle/wire"
 )
 
-var bureauUser = wire.Actor{Name: "李填报", Role: models.RoleBureau, OrgCode: "rsj", RequestID: "req-2"}
+var bureauUser = wire.Actor{Name: "李填报", Role: wire.ActorRoleBureau, OrgCode: "rsj", RequestID: "req-2"}
 
 func TestRecordExtensionRequestApproved(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {

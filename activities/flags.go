@@ -49,7 +49,7 @@ func (e flagEdit) apply(flags []string) []string {
 // one activity survives another's change.
 func (a *Activities) editFlags(tx *gorm.DB, cycleID, orgCode string, edit flagEdit) error {
 	var p models.Participant
-	if err := tx.Select("id", "flags").Where("cycle_id = ? AND org_code = ?", cycleID, orgCode).
+	if err := tx.Select("id", "flags").Scopes(models.OfBureau(cycleID, orgCode)).
 		Clauses(lockRow).Take(&p).Error; err != nil {
 		return fmt.Errorf("read flags of %s: %w", orgCode, err)
 	}

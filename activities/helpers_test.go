@@ -15,9 +15,9 @@ import (
 
 	"github.com/lawcycle/lawcycle/activities"
 	"github.com/lawcycle/lawcycle/calendar"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
-	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -103,7 +103,7 @@ func seed(t *testing.T, db *gorm.DB) *fixture {
 			SubmissionDue: submissionDue.UTC(), PublicationDue: publicationDue.UTC(), Flags: []string{}}).Error)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.acts = &activities.Activities{DB: db, Logger: log, Now: f.clock.Now, Calendars: &service.Service{DB: db, Logger: log}}
+	f.acts = &activities.Activities{DB: db, Logger: log, Now: f.clock.Now, Calendars: source.New(db)}
 	return f
 }
 
@@ -240,7 +240,7 @@ func requireFinal(t *testing.T, err error, errType string) {
 	require.True(t, appErr.NonRetryable())
 }
 
-var reviewer = wire.Actor{Name: "张审核", Role: models.RoleReviewer, OrgCode: "fzb", RequestID: "req-1"}
+var reviewer = wire.Actor{Name: "张审核", Role: wire.ActorRoleReviewer, OrgCode: "fzb", RequestID: "req-1"}
 
 // viaTemporal runs an activity as a worker does, so that errors cross the
 // failure converter as the workflow sees them.

@@ -36,7 +36,7 @@ func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire
 	var p models.Participant
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.Participant{}).
-			Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", ch.CycleID, ch.OrgCode, ch.Seq).
+			Scopes(models.OfBureauBefore(ch.CycleID, ch.OrgCode, ch.Seq)).
 			Updates(map[string]any{
 				"stage":            string(ch.Stage),
 				"round":            ch.Round,
@@ -48,7 +48,7 @@ func (a *Activities) RecordStage(ctx context.Context, ch wire.StageChange) (wire
 			return fmt.Errorf("update stage: %w", res.Error)
 		}
 		if err := tx.
-			Where("cycle_id = ? AND org_code = ?", ch.CycleID, ch.OrgCode).
+			Scopes(models.OfBureau(ch.CycleID, ch.OrgCode)).
 			Take(&p).Error; err != nil {
 			return err
 		}

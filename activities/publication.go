@@ -27,7 +27,7 @@ func (a *Activities) RecordPublication(ctx context.Context, rec wire.Publication
 		if err != nil {
 			return err
 		}
-		switch err := tx.Where("cycle_id = ? AND org_code = ?", rec.CycleID, rec.OrgCode).Take(&pub).Error; {
+		switch err := tx.Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Take(&pub).Error; {
 		case err == nil:
 			return nil
 		case !errors.Is(err, gorm.ErrRecordNotFound):
@@ -38,7 +38,7 @@ func (a *Activities) RecordPublication(ctx context.Context, rec wire.Publication
 		}
 		var version int
 		if err := tx.Model(&models.Review{}).
-			Where("cycle_id = ? AND org_code = ? AND decision = ?", rec.CycleID, rec.OrgCode, wire.ReviewApprove).
+			Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Where("decision = ?", wire.ReviewApprove).
 			Select("COALESCE(MAX(version), 0)").Scan(&version).Error; err != nil {
 			return fmt.Errorf("approved version: %w", err)
 		}
@@ -65,7 +65,7 @@ func (a *Activities) RecordPublication(ctx context.Context, rec wire.Publication
 			return fmt.Errorf("insert publication: %w", err)
 		}
 		moved := tx.Model(&models.Participant{}).
-			Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", rec.CycleID, rec.OrgCode, rec.Seq).
+			Scopes(models.OfBureauBefore(rec.CycleID, rec.OrgCode, rec.Seq)).
 			Updates(map[string]any{"stage": string(wire.StageCompleted), "stage_seq": rec.Seq,
 				"stage_changed_at": rec.At.UTC(), "updated_at": a.now()})
 		if moved.Error != nil {

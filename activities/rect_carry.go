@@ -100,7 +100,7 @@ func (a *Activities) adoptCarries(ctx context.Context, cycle models.Cycle, orgCo
 	var res wire.RectStartResult
 	for _, c := range carries {
 		var from models.RectItem
-		if err := db.Where("cycle_id = ? AND org_code = ? AND item_id = ?", c.FromCycleID, c.OrgCode, c.ItemID).
+		if err := db.Scopes(models.OfBureau(c.FromCycleID, c.OrgCode)).Where("item_id = ?", c.ItemID).
 			Take(&from).Error; err != nil {
 			return res, fmt.Errorf("load carried item %s: %w", c.ItemID, err)
 		}

@@ -40,7 +40,7 @@ func (a *Activities) PlanRectDeadline(ctx context.Context, req wire.RectPlanRequ
 		return wire.RectPlan{}, err
 	}
 	var row models.RectItem
-	err = a.DB.WithContext(ctx).Where("cycle_id = ? AND org_code = ? AND item_id = ?", req.CycleID, req.OrgCode, req.ItemID).
+	err = a.DB.WithContext(ctx).Scopes(models.OfBureau(req.CycleID, req.OrgCode)).Where("item_id = ?", req.ItemID).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return wire.RectPlan{}, invalid("RectItemNotFound", "item %s of %s is not in cycle %s", req.ItemID, req.OrgCode, req.CycleID)

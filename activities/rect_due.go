@@ -68,8 +68,7 @@ func itemOpened(tx *gorm.DB, row models.RectItem) (time.Time, error) {
 		return row.CreatedAt, nil
 	}
 	var origin models.RectItem
-	err := tx.Select("created_at").Where("cycle_id = ? AND org_code = ? AND item_id = ?",
-		row.OriginCycleID, row.OrgCode, row.ItemID).Take(&origin).Error
+	err := tx.Select("created_at").Scopes(models.OfBureau(row.OriginCycleID, row.OrgCode)).Where("item_id = ?", row.ItemID).Take(&origin).Error
 	if err != nil {
 		return time.Time{}, fmt.Errorf("load item %s of origin cycle %s: %w", row.ItemID, row.OriginCycleID, err)
 	}

@@ -62,8 +62,8 @@ func (f *fixture) recordStarts() *starts {
 }
 
 var (
-	clerk = wire.Actor{Name: "李填报", Role: models.RoleBureau, OrgCode: "rsj", RequestID: "req-3"}
-	admin = wire.Actor{Name: "王管理", Role: models.RoleAdmin, OrgCode: "fzb", RequestID: "req-4"}
+	clerk = wire.Actor{Name: "李填报", Role: wire.ActorRoleBureau, OrgCode: "rsj", RequestID: "req-3"}
+	admin = wire.Actor{Name: "王管理", Role: wire.ActorRoleAdmin, OrgCode: "fzb", RequestID: "req-4"}
 )
 
 // openItem records an office item of rsj, as its workflow's first

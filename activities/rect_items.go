@@ -32,7 +32,7 @@ func loadRectItem(tx *gorm.DB, cycleID, orgCode, itemID string) (rectItem, error
 	if it.bureau, err = loadBureau(tx, cycleID, orgCode); err != nil {
 		return it, err
 	}
-	err = tx.Clauses(lockRow).Where("cycle_id = ? AND org_code = ? AND item_id = ?", cycleID, orgCode, itemID).Take(&it.row).Error
+	err = tx.Clauses(lockRow).Scopes(models.OfBureau(cycleID, orgCode)).Where("item_id = ?", itemID).Take(&it.row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return it, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("rectification item %s of %s is not in cycle %s", itemID, orgCode, cycleID), "RectItemNotFound", err)

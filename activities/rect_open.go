@@ -35,7 +35,7 @@ func (a *Activities) RecordRectOpen(ctx context.Context, in wire.RectInput) (wir
 			return err
 		}
 		it := rectItem{bureau: b}
-		switch err := tx.Where("cycle_id = ? AND org_code = ? AND item_id = ?", in.CycleID, in.OrgCode, in.ItemID).
+		switch err := tx.Scopes(models.OfBureau(in.CycleID, in.OrgCode)).Where("item_id = ?", in.ItemID).
 			Take(&it.row).Error; {
 		case err == nil:
 			st = rectState(it.row)
@@ -113,7 +113,7 @@ func newRectRow(cal *calendar.Calendar, settings models.CycleSettings, in wire.R
 // stays with the original row (one item per comment).
 func carriedRow(tx *gorm.DB, in wire.RectInput, b bureau, now time.Time) (models.RectItem, error) {
 	var prev models.RectItem
-	err := tx.Where("cycle_id = ? AND org_code = ? AND item_id = ?", in.Carry.FromCycleID, in.OrgCode, in.ItemID).Take(&prev).Error
+	err := tx.Scopes(models.OfBureau(in.Carry.FromCycleID, in.OrgCode)).Where("item_id = ?", in.ItemID).Take(&prev).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return prev, invalid("RectItemNotFound", "carried item %s of %s is not in cycle %s", in.ItemID, in.OrgCode, in.Carry.FromCycleID)
 	}

@@ -57,7 +57,7 @@ func (a *Activities) startReturnItems(ctx context.Context, req wire.RectStartReq
 		return wire.RectStartResult{}, err
 	}
 	var sub models.Submission
-	err = db.Select("problems").Where("cycle_id = ? AND org_code = ? AND version = ?", req.CycleID, req.OrgCode, req.Version).Take(&sub).Error
+	err = db.Select("problems").Scopes(models.OfBureau(req.CycleID, req.OrgCode)).Where("version = ?", req.Version).Take(&sub).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return wire.RectStartResult{}, invalid("SubmissionNotFound", "%s has no version %d in %s", req.OrgCode, req.Version, req.CycleID)
 	}

@@ -45,7 +45,7 @@ func (a *Activities) RecordReview(ctx context.Context, rec wire.ReviewRecord) (w
 			return err
 		}
 		var existing models.Review
-		switch err := tx.Where("cycle_id = ? AND org_code = ? AND version = ?", rec.CycleID, rec.OrgCode, req.Version).
+		switch err := tx.Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Where("version = ?", req.Version).
 			Take(&existing).Error; {
 		case err == nil:
 			if existing.Decision != string(req.Decision) {
@@ -121,7 +121,7 @@ func resubmitDue(cal *calendar.Calendar, cycle models.Cycle, setting wire.DueSet
 // latest submission: the reviewer looked at an older page.
 func requireLatestVersion(tx *gorm.DB, b bureau, version int) error {
 	var latest int
-	if err := tx.Model(&models.Submission{}).Where("cycle_id = ? AND org_code = ?", b.cycle.ID, b.org.Code).
+	if err := tx.Model(&models.Submission{}).Scopes(models.OfBureau(b.cycle.ID, b.org.Code)).
 		Select("COALESCE(MAX(version), 0)").Scan(&latest).Error; err != nil {
 		return fmt.Errorf("latest version: %w", err)
 	}
@@ -187,7 +187,7 @@ func (a *Activities) moveAfterReview(tx *gorm.DB, rec wire.ReviewRecord, res wir
 		updates["submission_due"] = res.SubmissionDue
 	}
 	moved := tx.Model(&models.Participant{}).
-		Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", rec.CycleID, rec.OrgCode, rec.Seq).Updates(updates)
+		Scopes(models.OfBureauBefore(rec.CycleID, rec.OrgCode, rec.Seq)).Updates(updates)
 	if moved.Error != nil {
 		return fmt.Errorf("update stage: %w", moved.Error)
 	}

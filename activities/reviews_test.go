@@ -64,7 +64,7 @@ func TestRecordReviewReturn(t *testing.T) {
 		require.Equal(t, []string{"review.returned"}, f.actions())
 		ev := f.lastEvent()
 		require.Equal(t, "张审核", ev.ActorName)
-		require.Equal(t, models.RoleReviewer, ev.ActorRole)
+		require.Equal(t, wire.ActorRoleReviewer, ev.ActorRole)
 		require.Equal(t, "req-1", ev.RequestID)
 		require.Equal(t, "submission", ev.TargetType)
 		require.Equal(t, cycleID+"/rsj/v1", ev.TargetID)

@@ -23,8 +23,7 @@ func (a *Activities) RecordSubmission(ctx context.Context, rec wire.SubmissionRe
 	result := wire.SubmitResult{Round: req.Round, Stage: wire.StageUnderReview}
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing models.Submission
-		err := tx.Where("cycle_id = ? AND org_code = ? AND round = ? AND return_sha = ?",
-			rec.CycleID, rec.OrgCode, req.Round, req.ReturnSHA).Take(&existing).Error
+		err := tx.Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Where("round = ? AND return_sha = ?", req.Round, req.ReturnSHA).Take(&existing).Error
 		if err == nil {
 			result.Version = existing.Version
 			return nil
@@ -37,7 +36,7 @@ func (a *Activities) RecordSubmission(ctx context.Context, rec wire.SubmissionRe
 			return err
 		}
 		var last int
-		if err := tx.Model(&models.Submission{}).Where("cycle_id = ? AND org_code = ?", rec.CycleID, rec.OrgCode).
+		if err := tx.Model(&models.Submission{}).Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).
 			Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
 			return fmt.Errorf("latest version: %w", err)
 		}
@@ -54,7 +53,7 @@ func (a *Activities) RecordSubmission(ctx context.Context, rec wire.SubmissionRe
 		}
 		result.Version = sub.Version
 		var p models.Participant
-		err = tx.Select("submission_due").Where("cycle_id = ? AND org_code = ?", rec.CycleID, rec.OrgCode).Take(&p).Error
+		err = tx.Select("submission_due").Scopes(models.OfBureau(rec.CycleID, rec.OrgCode)).Take(&p).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return participantNotFound(rec.CycleID, rec.OrgCode, err)
 		}
@@ -62,7 +61,7 @@ func (a *Activities) RecordSubmission(ctx context.Context, rec wire.SubmissionRe
 			return fmt.Errorf("load participant: %w", err)
 		}
 		moved := tx.Model(&models.Participant{}).
-			Where("cycle_id = ? AND org_code = ? AND stage_seq < ?", rec.CycleID, rec.OrgCode, rec.Seq).
+			Scopes(models.OfBureauBefore(rec.CycleID, rec.OrgCode, rec.Seq)).
 			Updates(map[string]any{
 				"stage": string(wire.StageUnderReview), "round": req.Round, "stage_seq": rec.Seq,
 				"stage_changed_at": rec.At.UTC(), "updated_at": a.now(),

@@ -15,7 +15,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/httpkit"
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -92,8 +92,8 @@ func New(d Deps) *fiber.App {
 	// check is attached per route, not to the /api/v1 prefix, so a public
 	// route added later is not silently put behind a token.
 	auth := authenticate(d.Service)
-	office := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin)}
-	officeRead := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer)}
+	office := []fiber.Handler{auth, requireRole(rules.OfficeAdmins...)}
+	officeRead := []fiber.Handler{auth, requireRole(rules.OfficeStaff...)}
 	// Every route states its body limit: JSON routes small, upload routes
 	// large enough for a return and its report.
 	limited := func(limit int, guard []fiber.Handler, h fiber.Handler) []fiber.Handler {
@@ -128,12 +128,12 @@ func New(d Deps) *fiber.App {
 	v1.Get("/calendar/:year", with([]fiber.Handler{auth}, h.getCalendar)...)
 	v1.Put("/calendar/days/:date", with(office, h.setCalendarDay)...)
 	v1.Delete("/calendar/days/:date", with(office, h.deleteCalendarDay)...)
-	v1.Post("/calendar/years/:year", with([]fiber.Handler{auth, requireRole(models.RolePlatformAdmin)}, h.loadCalendarYear)...)
+	v1.Post("/calendar/years/:year", with([]fiber.Handler{auth, requireRole(rules.RolePlatformAdmin)}, h.loadCalendarYear)...)
 
 	v1.Post("/cycles", with(office, h.createCycle)...)
 	// Cycle reads are also open to viewers; the service shows them only
 	// the cycles they were granted.
-	cycleRead := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleViewer)}
+	cycleRead := []fiber.Handler{auth, requireRole(rules.CycleReaders...)}
 	v1.Get("/cycles", with(cycleRead, h.listCycles)...)
 	v1.Get("/cycles/:id", with(cycleRead, h.getCycle)...)
 	v1.Get("/cycles/:id/notice", with(cycleRead, h.getNotice)...)
@@ -148,8 +148,8 @@ func New(d Deps) *fiber.App {
 
 	// Per-bureau routes: the bureau itself and its office. Which of them
 	// may do what, and for which organisation, is decided in the service.
-	participant := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau)}
-	participantRead := []fiber.Handler{auth, requireRole(models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer, models.RoleBureau, models.RoleViewer)}
+	participant := []fiber.Handler{auth, requireRole(rules.Participants...)}
+	participantRead := []fiber.Handler{auth, requireRole(rules.ParticipantsRO...)}
 	bureau := "/cycles/:id/bureaus/:org"
 	v1.Get(bureau+"/template", with(participantRead, h.downloadTemplate)...)
 	v1.Post(bureau+"/submissions", limited(uploadLimit, participant, h.submitReturn)...)

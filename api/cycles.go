@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
@@ -19,8 +21,14 @@ func (h *handlers) createCycle(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
+// listCycles pages the caller's cycles, newest first: ?limit= (1–500,
+// default 500) and ?after= (the last cycle id of the previous page).
 func (h *handlers) listCycles(c *fiber.Ctx) error {
-	out, err := h.svc.ListCycles(c.UserContext(), principal(c))
+	limit, err := queryNumber(c, "limit", service.MaxCyclePage)
+	if err != nil {
+		return err
+	}
+	out, err := h.svc.ListCycles(c.UserContext(), principal(c), service.CyclePage{After: c.Query("after"), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -109,4 +117,26 @@ func (h *handlers) revokeViewer(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// queryNumber reads an optional query parameter that must be a whole
+// number from 1 to max, written in digits only (no sign, no spaces); 0
+// when absent.
+func queryNumber(c *fiber.Ctx, name string, max int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0, nil
+	}
+	n := 0
+	for _, r := range raw {
+		if r < '0' || r > '9' || n > max {
+			n = -1
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	if n < 1 || n > max {
+		return 0, apperr.Invalid(fmt.Sprintf("%s 应为 1 至 %d 之间的整数，实际为“%s”", name, max, raw), apperr.Field(-1, name, "取值无效"))
+	}
+	return n, nil
 }

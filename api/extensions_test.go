@@ -49,7 +49,7 @@ func TestExtensionsAreRequestedGrantedAndDecided(t *testing.T) {
 		require.Equal(t, wire.BureauWorkflowID(e.cycle, "rsj"), wf)
 		require.Equal(t, wire.ExtensionRequest{Kind: wire.DeadlineSubmission, Until: wire.DueSetting{Workdays: 3},
 			Reason: "主要负责人出差，报告待审定", By: asked.By}, asked)
-		require.Equal(t, models.RoleBureau, asked.By.Role)
+		require.Equal(t, wire.ActorRoleBureau, asked.By.Role)
 
 		due := time.Date(2027, 3, 10, 23, 59, 59, 0, time.UTC)
 		e.temporal.results[wire.UpdateExtend] = wire.ExtensionResult{ID: 4, Kind: wire.DeadlineSubmission, Status: wire.ExtensionGranted,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/httpkit"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -74,7 +75,7 @@ func principal(c *fiber.Ctx) service.Principal {
 }
 
 // requireRole refuses callers whose role is not listed.
-func requireRole(roles ...string) fiber.Handler {
+func requireRole(roles ...rules.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if !slices.Contains(roles, principal(c).Role) {
 			return apperr.Forbidden("您的角色无权执行此操作")

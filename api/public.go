@@ -2,24 +2,33 @@ package api
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
+	"github.com/lawcycle/lawcycle/service"
 )
 
-// publicReports lists published reports, no login (docs/domain.md#public-reports, §7).
+// publicReports lists published reports, no login (docs/domain.md#public-reports):
+// ?year=, ?cycle= narrow it; ?limit= (1–1000, default 100) and ?after=
+// (the last report's id) page it.
 func (h *handlers) publicReports(c *fiber.Ctx) error {
-	year := 0
-	if raw := c.Query("year"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 {
-			return apperr.Invalid(fmt.Sprintf("年度“%s”无效，应为四位数的年份（如 2025）", raw), apperr.Field(-1, "year", "取值无效"))
-		}
-		year = n
+	year, err := queryNumber(c, "year", 9999)
+	if err != nil {
+		return apperr.Invalid(fmt.Sprintf("年度“%s”无效，应为四位数的年份（如 2025）", c.Query("year")), apperr.Field(-1, "year", "取值无效"))
 	}
-	out, err := h.svc.PublicReports(c.UserContext(), year)
+	limit, err := queryNumber(c, "limit", service.MaxPublicPage)
+	if err != nil {
+		return err
+	}
+	after, err := queryNumber(c, "after", math.MaxInt32)
+	if err != nil {
+		return err
+	}
+	out, err := h.svc.PublicReports(c.UserContext(), service.PublicFilter{
+		Year: year, CycleID: c.Query("cycle"), After: uint(after), Limit: limit,
+	})
 	if err != nil {
 		return err
 	}

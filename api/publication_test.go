@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -70,7 +71,7 @@ func TestPublicationIsValidatedAndRecordedOnce(t *testing.T) {
 		require.Equal(t, "2026-03-20", req.IssuedOn)
 		require.Empty(t, req.IndexNo)
 		require.True(t, req.SecrecyReviewed && req.LeaderApproved)
-		require.Equal(t, models.RoleReviewer, req.By.Role)
+		require.Equal(t, wire.ActorRoleReviewer, req.By.Role)
 
 		e.stage("rsj", wire.StageCompleted)
 		e.expectRefused([]refused{{"twice", "rsj", "POST", path, ok, 409, "不能重复登记"}})
@@ -133,10 +134,22 @@ func TestPublicReports(t *testing.T) {
 		require.Equal(t, []report{all[0]}, list("?year=2025"))
 		require.Equal(t, []report{all[1]}, list("?year=2024"))
 		require.Empty(t, list("?year=2023"))
-		for _, bad := range []string{"abc", "1999", "-1", "20250"} {
+		for _, bad := range []string{"abc", "1999", "-1", "20250", "+2025"} {
 			r := anon.Do("GET", "/api/v1/public/reports?year="+bad, nil)
 			require.Equal(t, http.StatusBadRequest, r.Status, bad)
 			requireMessage(t, r, "无效")
+		}
+		// One cycle's reports, a page at a time.
+		require.Equal(t, []report{all[1]}, list("?cycle="+old.ID))
+		require.Equal(t, []report{all[0]}, list("?limit=1"))
+		var first []struct{ ID uint }
+		r = anon.Do("GET", "/api/v1/public/reports?limit=1", nil)
+		r.JSON(t, &first)
+		require.Len(t, first, 1)
+		require.Equal(t, []report{all[1]}, list(fmt.Sprintf("?limit=1&after=%d", first[0].ID)))
+		for _, bad := range []string{"limit=0", "limit=1001", "limit=+5", "after=x", "after=999999"} {
+			r := anon.Do("GET", "/api/v1/public/reports?"+bad, nil)
+			require.Equal(t, http.StatusBadRequest, r.Status, bad)
 		}
 
 		r = anon.Do("GET", all[0].ReportURL, nil)

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/rules"
 
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/excelreturn"
@@ -34,7 +35,7 @@ type seeded struct {
 // without a Temporal server.
 func seedSubmission(t *testing.T, svc *service.Service, db *gorm.DB, cycleID, org string) seeded {
 	t.Helper()
-	admin := service.Principal{Username: "admin", Role: models.RolePlatformAdmin}
+	admin := service.Principal{Username: "admin", Role: rules.RolePlatformAdmin}
 	tmpl, err := svc.Template(t.Context(), admin, cycleID, org)
 	require.NoError(t, err)
 	parsed, err := json.Marshal(excelreturn.Result{Return: &excelreturn.Return{Values: catalogue.Values{}}})

@@ -101,7 +101,7 @@ func TestReviewRefusesBadInputAndChangesNothing(t *testing.T) {
 		require.Equal(t, []wire.ReviewComment{{Indicator: "review_cases", Message: "请核对复议案件数"},
 			{Section: "hrss_enforcement", Message: "补充执法情况"}, {Message: "报告第三部分过于简略"}}, req.Comments)
 		require.Equal(t, "lc-reviewer", req.By.Name)
-		require.Equal(t, models.RoleReviewer, req.By.Role)
+		require.Equal(t, wire.ActorRoleReviewer, req.By.Role)
 
 		// The workflow's refusal is the caller's 409, in its words.
 		e.temporal.refuse = "本单位的另一项操作（审核）正在处理，请稍候刷新查看结果，不要重复提交"

@@ -18,6 +18,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/activities"
 	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
@@ -39,7 +40,7 @@ func newStack(t *testing.T, db *gorm.DB) *stack {
 	queue := "e2e-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())
 	w := worker.New(temporalClient, queue, worker.Options{})
 	workflows.Register(w, &activities.Activities{DB: db, Logger: log,
-		Calendars: &service.Service{DB: db, Logger: log}, Temporal: temporalClient})
+		Calendars: source.New(db), Temporal: temporalClient})
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 

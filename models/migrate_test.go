@@ -9,6 +9,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/wire"
 )
 
 // Every model's columns and indexes exist after the migrations: a model
@@ -72,7 +73,7 @@ func TestMigrationsUpgradeKeepsData(t *testing.T) {
 		if err := db.Omit("ContactEmail").Create(&bureau).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Omit("Email").Create(&models.User{Username: "alice", PasswordHash: "x", Role: models.RoleAdmin, OrgID: &office.ID}).Error; err != nil {
+		if err := db.Omit("Email").Create(&models.User{Username: "alice", PasswordHash: "x", Role: wire.ActorRoleAdmin, OrgID: &office.ID}).Error; err != nil {
 			t.Fatal(err)
 		}
 

@@ -1,28 +1,20 @@
 package models
 
-import "time"
+import (
+	"time"
 
-// Roles as in docs/domain.md#roles.
-const (
-	RolePlatformAdmin = "platform_admin"
-	RoleAdmin         = "admin"
-	RoleReviewer      = "reviewer"
-	RoleBureau        = "bureau"
-	RoleViewer        = "viewer"
+	"github.com/lawcycle/lawcycle/rules"
 )
-
-// Roles lists every role, for validation and documentation.
-var Roles = []string{RolePlatformAdmin, RoleAdmin, RoleReviewer, RoleBureau, RoleViewer}
 
 // User is a person who logs in. OrgID binds office roles to their office
 // and the bureau role to its bureau; a platform admin has none.
 type User struct {
-	ID           uint   `gorm:"primaryKey"`
-	Username     string `gorm:"size:64;not null;uniqueIndex"`
-	PasswordHash string `gorm:"size:255;not null"`
-	Role         string `gorm:"size:32;not null"`
-	OrgID        *uint  `gorm:"index"`
-	Disabled     bool   `gorm:"not null;default:false"`
+	ID           uint       `gorm:"primaryKey"`
+	Username     string     `gorm:"size:64;not null;uniqueIndex"`
+	PasswordHash string     `gorm:"size:255;not null"`
+	Role         rules.Role `gorm:"size:32;not null"`
+	OrgID        *uint      `gorm:"index"`
+	Disabled     bool       `gorm:"not null;default:false"`
 	// Email receives the user's notifications by e-mail; empty for none.
 	Email     string `gorm:"size:254;not null;default:''"`
 	CreatedAt time.Time

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/notify"
+	"github.com/lawcycle/lawcycle/wire"
 )
 
 // clock is a virtual clock for dispatchers: tests advance it instead of
@@ -77,7 +78,7 @@ func seed(t *testing.T, db *gorm.DB) seeded {
 	s.bureau = models.Organisation{Code: "rsj", Name: "某市人力资源和社会保障局", Kind: models.KindBureau, ParentID: &s.office.ID, ContactEmail: "rsj-office@example.gov.cn"}
 	require.NoError(t, db.Create(&s.bureau).Error)
 	mk := func(name, email string, org uint, disabled bool) models.User {
-		u := models.User{Username: name, PasswordHash: "x", Role: models.RoleBureau, OrgID: &org, Email: email, Disabled: disabled}
+		u := models.User{Username: name, PasswordHash: "x", Role: wire.ActorRoleBureau, OrgID: &org, Email: email, Disabled: disabled}
 		require.NoError(t, db.Create(&u).Error)
 		return u
 	}

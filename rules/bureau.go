@@ -58,8 +58,8 @@ type Bureau struct {
 
 // IsBureauActor reports whether someone of role and organisation acts as
 // the bureau org itself: its own staff, or anyone bound to it.
-func IsBureauActor(role, actorOrg, org string) bool {
-	return role == wire.ActorRoleBureau || (actorOrg != "" && actorOrg == org)
+func IsBureauActor(role Role, actorOrg, org string) bool {
+	return role == RoleBureau || (actorOrg != "" && actorOrg == org)
 }
 
 // Acting refuses any action on the bureau while another is being recorded

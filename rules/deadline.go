@@ -17,15 +17,16 @@ func Owes(stage wire.Stage, kind wire.DeadlineKind) bool {
 	return false
 }
 
-// WorkingTo is the deadline a bureau in stage is working to now, the one
-// whose reminders run: the submission while it fills its return, the
-// publication once approved; "" while under review, before the notice
-// and when completed.
+// WorkingTo is the deadline a bureau in stage is working to now: the one
+// whose reminders run and whose overdue flags an extension of it clears.
+// The submission from the notice until it submits, the publication from
+// its approval until it publishes; "" while under review, before the
+// notice and when completed.
 func WorkingTo(stage wire.Stage) wire.DeadlineKind {
 	switch stage {
-	case wire.StageAwaitingSubmission:
+	case wire.StageNotified, wire.StageAwaitingSubmission:
 		return wire.DeadlineSubmission
-	case wire.StageAwaitingPublication:
+	case wire.StageApproved, wire.StageAwaitingPublication:
 		return wire.DeadlinePublication
 	}
 	return ""

@@ -52,12 +52,16 @@ func TestOwes(t *testing.T) {
 	}
 	require.Equal(t, wire.DeadlineSubmission, rules.WorkingTo(wire.StageAwaitingSubmission))
 	require.Equal(t, wire.DeadlinePublication, rules.WorkingTo(wire.StageAwaitingPublication))
-	require.Equal(t, wire.DeadlineKind(""), rules.WorkingTo(wire.StageUnderReview))
+	require.Equal(t, wire.DeadlineSubmission, rules.WorkingTo(wire.StageNotified))
+	require.Equal(t, wire.DeadlinePublication, rules.WorkingTo(wire.StageApproved))
+	for _, st := range []wire.Stage{wire.StagePending, wire.StageUnderReview, wire.StageCompleted} {
+		require.Equal(t, wire.DeadlineKind(""), rules.WorkingTo(st), st)
+	}
 }
 
 func TestAllowedByRole(t *testing.T) {
 	for _, tc := range []struct {
-		role   string
+		role   rules.Role
 		access rules.Access
 		ok     bool
 	}{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/audit"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 // AdminUsername is the platform admin created on first start.
@@ -61,7 +62,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, password, token string) (Boot
 			if err != nil {
 				return fmt.Errorf("hash password: %w", err)
 			}
-			admin = models.User{Username: AdminUsername, PasswordHash: hash, Role: models.RolePlatformAdmin}
+			admin = models.User{Username: AdminUsername, PasswordHash: hash, Role: rules.RolePlatformAdmin}
 			if err := tx.Create(&admin).Error; err != nil {
 				return fmt.Errorf("create admin: %w", err)
 			}
@@ -76,7 +77,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, password, token string) (Boot
 			}
 			if err := audit.Record(tx, s.now(), audit.System, audit.Event{
 				Action: "user.bootstrapped", TargetType: "user", TargetID: AdminUsername,
-				After: UserView{Username: AdminUsername, Role: models.RolePlatformAdmin},
+				After: UserView{Username: AdminUsername, Role: rules.RolePlatformAdmin},
 			}); err != nil {
 				return err
 			}

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/audit"
 	"github.com/lawcycle/lawcycle/calendar"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/filestore"
@@ -47,11 +46,11 @@ const MaxCalendarText = 64 << 10
 // result is immutable and safe to share.
 func (s *Service) Calendar(ctx context.Context, officeID uint) (*calendar.Calendar, error) {
 	tx := s.DB.WithContext(ctx)
-	chain, err := officeChain(tx, officeID)
+	chain, err := source.OfficeChain(tx, officeID)
 	if err != nil {
 		return nil, err
 	}
-	cal, _, err := s.calendarCache().get(tx, chain)
+	cal, _, err := s.calendars.Get(tx, chain)
 	return cal, err
 }
 
@@ -66,243 +65,6 @@ func (s *Service) DueDate(ctx context.Context, officeID uint, dl calendar.Deadli
 		return calendar.Due{}, err
 	}
 	return cal.DueDate(dl, event)
-}
-
-func (s *Service) calendarCache() *calendarCache { return &s.calendars }
-
-// calendarCache keeps the stored calendar data of one revision and the
-// calendars built from it, per chain of offices.
-type calendarCache struct {
-	mu       sync.Mutex
-	loaded   bool
-	revision int64
-	data     calendarData
-	built    map[string]*calendar.Calendar
-}
-
-type calendarData struct {
-	years     map[int]models.CalendarYear
-	loaded    []calendar.Arrangement
-	overrides map[uint][]models.CalendarDay // by office id, by date
-	codes     map[uint]string               // office codes of the overrides
-}
-
-// get returns the chain's calendar and the stored data it was built from.
-func (c *calendarCache) get(tx *gorm.DB, chain []uint) (*calendar.Calendar, calendarData, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.refresh(tx); err != nil {
-		return nil, calendarData{}, err
-	}
-	key := chainKey(chain)
-	if cal, ok := c.built[key]; ok {
-		return cal, c.data, nil
-	}
-	cfg := calendar.Config{Loaded: c.data.loaded}
-	for _, id := range chain {
-		for _, row := range c.data.overrides[id] {
-			d, err := calendar.ParseDate(row.Date)
-			if err != nil {
-				return nil, calendarData{}, fmt.Errorf("stored calendar override %q: %w", row.Date, err)
-			}
-			cfg.Overrides = append(cfg.Overrides, calendar.Override{Date: d, Workday: row.Kind == models.CalendarWorkday,
-				Reason: row.Reason, Scope: c.data.codes[id]})
-		}
-	}
-	cal, err := calendar.New(cfg)
-	if err != nil {
-		return nil, calendarData{}, fmt.Errorf("build calendar: %w", err)
-	}
-	c.built[key] = cal
-	return cal, c.data, nil
-}
-
-// refresh reloads the stored data when the revision moved. The revision is
-// read before the data, so the data is at least as new as the revision it
-// is cached under: a change committed in between only causes one more
-// reload, never a stale calendar.
-func (c *calendarCache) refresh(tx *gorm.DB) error {
-	rev, err := calendarRevision(tx)
-	if err != nil {
-		return err
-	}
-	if c.loaded && rev == c.revision {
-		return nil
-	}
-	data, err := loadCalendarData(tx)
-	if err != nil {
-		return err
-	}
-	c.loaded, c.revision, c.data, c.built = true, rev, data, map[string]*calendar.Calendar{}
-	return nil
-}
-
-func calendarRevision(tx *gorm.DB) (int64, error) {
-	var row models.CalendarRevision
-	if err := tx.Take(&row, 1).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, nil
-	} else if err != nil {
-		return 0, fmt.Errorf("read calendar revision: %w", err)
-	}
-	return row.Revision, nil
-}
-
-// bumpCalendarRevision marks the calendar changed. Called first in every
-// changing transaction, it also serialises calendar changes on PostgreSQL
-// (the row lock), so each change's audit "before" is what it replaced.
-func bumpCalendarRevision(tx *gorm.DB, now time.Time) error {
-	res := tx.Exec("UPDATE calendar_revisions SET revision = revision + 1, updated_at = ? WHERE id = 1", now)
-	if res.Error != nil {
-		return fmt.Errorf("bump calendar revision: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		if err := tx.Create(&models.CalendarRevision{ID: 1, Revision: 1, UpdatedAt: now}).Error; err != nil {
-			return fmt.Errorf("create calendar revision: %w", err)
-		}
-	}
-	return nil
-}
-
-func loadCalendarData(tx *gorm.DB) (calendarData, error) {
-	data := calendarData{years: map[int]models.CalendarYear{}, overrides: map[uint][]models.CalendarDay{}, codes: map[uint]string{}}
-	var years []models.CalendarYear
-	if err := tx.Order("year").Find(&years).Error; err != nil {
-		return data, fmt.Errorf("load calendar years: %w", err)
-	}
-	for _, y := range years {
-		var a calendar.Arrangement
-		if err := json.Unmarshal([]byte(y.Arrangement), &a); err != nil {
-			return data, fmt.Errorf("stored arrangement of %d: %w", y.Year, err)
-		}
-		data.years[y.Year] = y
-		data.loaded = append(data.loaded, a)
-	}
-	var days []models.CalendarDay
-	if err := tx.Order("office_id, date").Find(&days).Error; err != nil {
-		return data, fmt.Errorf("load calendar days: %w", err)
-	}
-	var ids []uint
-	for _, d := range days {
-		if _, ok := data.overrides[d.OfficeID]; !ok && d.OfficeID != 0 {
-			ids = append(ids, d.OfficeID)
-		}
-		data.overrides[d.OfficeID] = append(data.overrides[d.OfficeID], d)
-	}
-	if len(ids) > 0 {
-		var orgs []models.Organisation
-		if err := tx.Select("id", "code").Where("id IN ?", ids).Find(&orgs).Error; err != nil {
-			return data, fmt.Errorf("load override offices: %w", err)
-		}
-		for _, o := range orgs {
-			data.codes[o.ID] = o.Code
-		}
-	}
-	return data, nil
-}
-
-// officeChain is 0 (the installation) followed by the office's ancestors,
-// outermost first, and the office itself: the order overrides apply in.
-func officeChain(tx *gorm.DB, officeID uint) ([]uint, error) {
-	var up []uint
-	for id := officeID; id != 0; {
-		if slices.Contains(up, id) || len(up) > 64 {
-			return nil, fmt.Errorf("organisation hierarchy above %d has a cycle", officeID)
-		}
-		up = append(up, id)
-		var o models.Organisation
-		if err := tx.Select("id", "parent_id").Take(&o, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("load office chain: %w", err)
-		}
-		if o.ParentID == nil {
-			break
-		}
-		id = *o.ParentID
-	}
-	chain := []uint{0}
-	for i := len(up) - 1; i >= 0; i-- {
-		chain = append(chain, up[i])
-	}
-	return chain, nil
-}
-
-func chainKey(chain []uint) string {
-	parts := make([]string, len(chain))
-	for i, id := range chain {
-		parts[i] = strconv.FormatUint(uint64(id), 10)
-	}
-	return strings.Join(parts, "/")
-}
-
-// nearestOffice is the organisation itself if it is an office, else the
-// closest office above it; the zero value when there is none.
-func nearestOffice(tx *gorm.DB, orgID uint) (models.Organisation, error) {
-	for id, hops := orgID, 0; id != 0 && hops < 64; hops++ {
-		var o models.Organisation
-		if err := tx.Take(&o, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			break
-		} else if err != nil {
-			return o, fmt.Errorf("load organisation: %w", err)
-		}
-		if o.Kind == models.KindOffice {
-			return o, nil
-		}
-		if o.ParentID == nil {
-			break
-		}
-		id = *o.ParentID
-	}
-	return models.Organisation{}, nil
-}
-
-// CalendarListing is one year of an office's calendar.
-type CalendarListing struct {
-	Year       int    `json:"year"`
-	OfficeCode string `json:"office_code,omitempty"`
-	// Known is whether the year's official arrangement is built in or
-	// loaded; Source says which ("builtin", "loaded") or "week" (Monday to
-	// Friday, with Warning).
-	Known    bool                   `json:"known"`
-	Source   calendar.Source        `json:"source"`
-	Warning  string                 `json:"warning,omitempty"`
-	LoadedBy string                 `json:"loaded_by,omitempty"`
-	LoadedAt *time.Time             `json:"loaded_at,omitempty"`
-	Workdays int                    `json:"workdays"`
-	Holidays []calendar.Holiday     `json:"holidays"`
-	Makeups  []calendar.Makeup      `json:"makeup_workdays"`
-	Days     []calendar.Day         `json:"days"`
-	Changes  []CalendarOverrideView `json:"overrides"`
-}
-
-// CalendarOverrideView is one stored day override.
-type CalendarOverrideView struct {
-	Date       string    `json:"date"`
-	Kind       string    `json:"kind"`
-	Reason     string    `json:"reason"`
-	OfficeCode string    `json:"office_code,omitempty"` // "" for the whole installation
-	UpdatedBy  string    `json:"updated_by"`
-	UpdatedAt  time.Time `json:"updated_at"`
-}
-
-// CalendarDayInput sets one day (PUT /api/v1/calendar/days/{date}).
-type CalendarDayInput struct {
-	Kind   string `json:"kind"`
-	Reason string `json:"reason"`
-}
-
-// CalendarYearView is a loaded arrangement.
-type CalendarYearView struct {
-	Year     int                `json:"year"`
-	Holidays []calendar.Holiday `json:"holidays"`
-	Makeups  []calendar.Makeup  `json:"makeup_workdays"`
-	SHA256   string             `json:"sha256"`
-	LoadedBy string             `json:"loaded_by"`
-	LoadedAt time.Time          `json:"loaded_at"`
-	// Replaced says what the load replaced: "builtin" (the arrangement
-	// shipped in the binary), "loaded" (an earlier load) or "" (nothing:
-	// the year was unknown).
-	Replaced string `json:"replaced,omitempty"`
 }
 
 func parseCalendarYear(s string) (int, error) {
@@ -329,11 +91,11 @@ func (s *Service) ListCalendar(ctx context.Context, p Principal, yearText, offic
 	if err != nil {
 		return CalendarListing{}, err
 	}
-	chain, err := officeChain(tx, office.ID)
+	chain, err := source.OfficeChain(tx, office.ID)
 	if err != nil {
 		return CalendarListing{}, err
 	}
-	cal, data, err := s.calendarCache().get(tx, chain)
+	cal, data, err := s.calendars.Get(tx, chain)
 	if err != nil {
 		return CalendarListing{}, err
 	}
@@ -343,7 +105,7 @@ func (s *Service) ListCalendar(ctx context.Context, p Principal, yearText, offic
 	if a, ok := cal.Arrangement(year); ok {
 		out.Holidays, out.Makeups = a.Holidays, a.Makeups
 	}
-	if row, ok := data.years[year]; ok && out.Source == calendar.SourceLoaded {
+	if row, ok := data.Years[year]; ok && out.Source == calendar.SourceLoaded {
 		at := chinatime.In(row.LoadedAt)
 		out.LoadedBy, out.LoadedAt = row.LoadedBy, &at
 	}
@@ -354,111 +116,13 @@ func (s *Service) ListCalendar(ctx context.Context, p Principal, yearText, offic
 	}
 	prefix := fmt.Sprintf("%04d-", year)
 	for _, id := range chain {
-		for _, row := range data.overrides[id] {
+		for _, row := range data.Overrides[id] {
 			if strings.HasPrefix(row.Date, prefix) {
-				out.Changes = append(out.Changes, overrideView(row, data.codes[id]))
+				out.Changes = append(out.Changes, overrideView(row, data.Codes[id]))
 			}
 		}
 	}
 	return out, nil
-}
-
-// calendarOfficeForRead is the office whose calendar the caller reads:
-// the zero Organisation for the installation's.
-func (s *Service) calendarOfficeForRead(tx *gorm.DB, p Principal, code string) (models.Organisation, error) {
-	code = strings.TrimSpace(code)
-	if code == "" {
-		if p.IsPlatformAdmin() || p.OrgID == nil {
-			return models.Organisation{}, nil
-		}
-		return nearestOffice(tx, *p.OrgID)
-	}
-	org, err := calendarOrg(tx, code)
-	if err != nil {
-		return org, err
-	}
-	visible := false
-	switch p.Role {
-	case models.RolePlatformAdmin, models.RoleAdmin, models.RoleReviewer:
-		scope, err := s.scope(tx, p)
-		if err != nil {
-			return org, err
-		}
-		visible = scope.contains(org.ID)
-	case models.RoleBureau:
-		if p.OrgID != nil {
-			own, err := nearestOffice(tx, *p.OrgID)
-			if err != nil {
-				return org, err
-			}
-			visible = own.ID == org.ID
-		}
-	}
-	if !visible {
-		return org, apperr.NotFound(fmt.Sprintf("机构“%s”不存在", code))
-	}
-	return org, requireOffice(org)
-}
-
-// calendarOrg looks up an organisation by code for the calendar routes.
-func calendarOrg(tx *gorm.DB, code string) (models.Organisation, error) {
-	var org models.Organisation
-	if err := tx.Take(&org, "code = ?", code).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return org, apperr.NotFound(fmt.Sprintf("机构“%s”不存在", code))
-	} else if err != nil {
-		return org, fmt.Errorf("look up office: %w", err)
-	}
-	return org, nil
-}
-
-// requireOffice refuses a bureau where the calendar wants an office; call
-// it only once the caller may see the organisation.
-func requireOffice(org models.Organisation) error {
-	if org.Kind != models.KindOffice {
-		return apperr.Validation(fmt.Sprintf("“%s”是部门：工作日日历按法治办设置，请指定法治办", org.Code),
-			apperr.Field(-1, "office", "不是法治办"))
-	}
-	return nil
-}
-
-// calendarOfficeForWrite is the scope of a change: 0 for the
-// installation (platform admins only), else an office the caller manages.
-func (s *Service) calendarOfficeForWrite(tx *gorm.DB, p Principal, code string) (uint, string, error) {
-	if !p.IsPlatformAdmin() && p.Role != models.RoleAdmin {
-		return 0, "", apperr.Forbidden("只有管理员可以调整工作日日历")
-	}
-	code = strings.TrimSpace(code)
-	if code == "" {
-		if p.IsPlatformAdmin() {
-			return 0, "", nil
-		}
-		if p.OrgID == nil {
-			return 0, "", apperr.Forbidden("您的账号未绑定法治办，不能调整工作日日历")
-		}
-		own, err := nearestOffice(tx, *p.OrgID)
-		if err != nil {
-			return 0, "", err
-		}
-		if own.ID == 0 {
-			return 0, "", apperr.Forbidden("您的账号未绑定法治办，不能调整工作日日历")
-		}
-		return own.ID, own.Code, nil
-	}
-	office, err := calendarOrg(tx, code)
-	if err != nil {
-		return 0, "", err
-	}
-	scope, err := s.scope(tx, p)
-	if err != nil {
-		return 0, "", err
-	}
-	if !scope.contains(office.ID) {
-		return 0, "", apperr.NotFound(fmt.Sprintf("机构“%s”不存在", code))
-	}
-	if err := requireOffice(office); err != nil {
-		return 0, "", err
-	}
-	return office.ID, office.Code, nil
 }
 
 func parseCalendarDate(s string) (calendar.Date, error) {
@@ -513,7 +177,7 @@ func (s *Service) SetCalendarDay(ctx context.Context, p Principal, dateText, off
 			return err
 		}
 		now := s.now().Truncate(time.Microsecond)
-		if err := bumpCalendarRevision(tx, now); err != nil {
+		if err := source.BumpRevision(tx, now); err != nil {
 			return err
 		}
 		var before *CalendarOverrideView
@@ -559,7 +223,7 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, p Principal, dateText, 
 			return err
 		}
 		now := s.now().Truncate(time.Microsecond)
-		if err := bumpCalendarRevision(tx, now); err != nil {
+		if err := source.BumpRevision(tx, now); err != nil {
 			return err
 		}
 		var old models.CalendarDay
@@ -578,11 +242,6 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, p Principal, dateText, 
 		return audit.Record(tx, now, p.Actor(), audit.Event{Action: "calendar.day_deleted", TargetType: "calendar_day",
 			TargetID: calendarDayTarget(code, d), Before: overrideView(old, code)})
 	})
-}
-
-func overrideView(row models.CalendarDay, officeCode string) CalendarOverrideView {
-	return CalendarOverrideView{Date: row.Date, Kind: row.Kind, Reason: row.Reason, OfficeCode: officeCode,
-		UpdatedBy: row.UpdatedBy, UpdatedAt: chinatime.In(row.UpdatedAt)}
 }
 
 // LoadCalendarYear reads a year's official arrangement from the text of
@@ -628,7 +287,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, p Principal, yearText, t
 	}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now().Truncate(time.Microsecond)
-		if err := bumpCalendarRevision(tx, now); err != nil {
+		if err := source.BumpRevision(tx, now); err != nil {
 			return err
 		}
 		var old models.CalendarYear

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/audit"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
@@ -69,7 +70,7 @@ func (s *Service) storedParts(tx *gorm.DB, officeID *uint) ([]models.CataloguePa
 		// Labels are unique across the installation (UploadCatalogue), so
 		// the union of the chain's parts never holds two meanings of one
 		// id@version: a lookup finds the part whichever office uploaded it.
-		chain, err := officeChain(tx, *officeID)
+		chain, err := source.OfficeChain(tx, *officeID)
 		if err != nil {
 			return nil, err
 		}

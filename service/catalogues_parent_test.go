@@ -14,6 +14,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -44,9 +45,13 @@ func newOfficeTree(t *testing.T, db *gorm.DB) *officeTree {
 	})
 	require.NoError(t, err)
 	tree := &officeTree{svc: svc, as: map[string]service.Principal{"root": root}}
-	for _, u := range []struct{ name, role, org string }{
-		{"city-admin", models.RoleAdmin, "city"}, {"county-admin", models.RoleAdmin, "county"},
-		{"county-reviewer", models.RoleReviewer, "county"}, {"other-admin", models.RoleAdmin, "other"},
+	for _, u := range []struct {
+		name string
+		role rules.Role
+		org  string
+	}{
+		{"city-admin", rules.RoleAdmin, "city"}, {"county-admin", rules.RoleAdmin, "county"},
+		{"county-reviewer", rules.RoleReviewer, "county"}, {"other-admin", rules.RoleAdmin, "other"},
 	} {
 		_, err := svc.CreateUser(ctx, root, service.UserInput{Username: u.name, Password: u.name + "-password", Role: u.role, OrgCode: u.org})
 		require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/catalogue"
+	"github.com/lawcycle/lawcycle/models"
 )
 
 // ChangesView is what a version changed against the bureau's previous
@@ -49,7 +50,7 @@ func (s *Service) SubmissionChanges(ctx context.Context, p Principal, id, org st
 		Values  string
 	}
 	err = tx.Table("submissions").Select("version, \"values\"").
-		Where("cycle_id = ? AND org_code = ? AND version < ?", id, org, version).Order("version DESC").Limit(1).Take(&prev).Error
+		Scopes(models.OfBureau(id, org)).Where("version < ?", version).Order("version DESC").Limit(1).Take(&prev).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return out, nil
 	} else if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -370,63 +371,6 @@ func (s *Service) GetNotice(ctx context.Context, p Principal, id string) (Notice
 	return NoticeView{DocNo: notice.DocNo, Title: notice.Title, Body: notice.Body, IssuedAt: chinatime.In(notice.IssuedAt)}, nil
 }
 
-// ListCycles returns the cycles of the offices the principal may see,
-// newest first, without progress counts.
-func (s *Service) ListCycles(ctx context.Context, p Principal) ([]CycleView, error) {
-	tx := s.DB.WithContext(ctx)
-	scope, err := s.scope(tx, p)
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		models.Cycle
-		OfficeCode string
-		OfficeName string
-	}
-	if err := tx.Table("cycles c").Select("c.*, o.code AS office_code, o.name AS office_name").
-		Joins("JOIN organisations o ON o.id = c.office_id").
-		Order("c.created_at DESC").Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list cycles: %w", err)
-	}
-	visible := func(r models.Cycle) bool { return scope.contains(r.OfficeID) }
-	if p.Role == models.RoleViewer {
-		granted, err := viewerCycles(tx, p)
-		if err != nil {
-			return nil, err
-		}
-		visible = func(r models.Cycle) bool { return granted[r.ID] }
-	}
-	out := []CycleView{}
-	index := map[string]int{}
-	for _, r := range rows {
-		if !visible(r.Cycle) {
-			continue
-		}
-		v, err := cycleView(r.Cycle, r.OfficeCode, r.OfficeName)
-		if err != nil {
-			return nil, err
-		}
-		index[r.ID] = len(out)
-		out = append(out, v)
-	}
-	var counts []struct {
-		CycleID string
-		Stage   string
-		N       int64
-	}
-	if err := tx.Model(&models.Participant{}).Select("cycle_id, stage, COUNT(*) AS n").
-		Group("cycle_id, stage").Scan(&counts).Error; err != nil {
-		return nil, fmt.Errorf("count stages: %w", err)
-	}
-	for _, c := range counts {
-		if i, ok := index[c.CycleID]; ok {
-			out[i].Progress[c.Stage] = c.N
-			out[i].BureauCount += c.N
-		}
-	}
-	return out, nil
-}
-
 // emptyProgress has every stage at zero, so clients see a stable shape.
 func emptyProgress() map[string]int64 {
 	p := make(map[string]int64, len(wire.Stages))
@@ -446,7 +390,7 @@ func (s *Service) loadCycle(tx *gorm.DB, p Principal, id string) (models.Cycle, 
 	}
 	// A cycle outside the caller's offices, or not granted to a viewer,
 	// does not exist for them.
-	if p.Role == models.RoleViewer {
+	if p.Role == rules.RoleViewer {
 		granted, err := isViewerOf(tx, p, id)
 		if err != nil {
 			return cycle, models.Organisation{}, err

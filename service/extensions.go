@@ -120,7 +120,7 @@ func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in Ex
 	}
 	var u workflowUpdate
 	var rule *rules.Refusal
-	if p.Role == models.RoleBureau {
+	if p.Role == rules.RoleBureau {
 		rule = rules.MayRequestExtension(facts, kind)
 		u = bureauUpdate(p, id, org, rules.ActionRequestExtension, wire.UpdateRequestExtension,
 			wire.ExtensionRequest{Kind: kind, Until: until, Reason: reason, By: p.wireActor()})
@@ -192,7 +192,7 @@ func (s *Service) ListExtensions(ctx context.Context, p Principal, id, org strin
 		return nil, err
 	}
 	var rows []models.Extension
-	if err := tx.Where("cycle_id = ? AND org_code = ?", id, org).Order("id DESC").Find(&rows).Error; err != nil {
+	if err := tx.Scopes(models.OfBureau(id, org)).Order("id DESC").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list extensions: %w", err)
 	}
 	out := make([]ExtensionView, len(rows))

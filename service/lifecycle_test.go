@@ -17,6 +17,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -110,10 +111,14 @@ func newBureauCycle(t *testing.T, db *gorm.DB) *bureauCycle {
 	require.NoError(t, db.Create(&ext).Error)
 	b.pending = ext.ID
 
-	for _, u := range []struct{ name, role, org string }{
-		{"admin", models.RoleAdmin, "fzb"}, {"reviewer", models.RoleReviewer, "fzb"}, {"rsj", models.RoleBureau, "rsj"},
-		{"scj", models.RoleBureau, "scj"}, {"other-admin", models.RoleAdmin, "other"}, {"other-reviewer", models.RoleReviewer, "other"},
-		{"other-rsj", models.RoleBureau, "other-rsj"}, {"viewer", models.RoleViewer, ""},
+	for _, u := range []struct {
+		name string
+		role rules.Role
+		org  string
+	}{
+		{"admin", rules.RoleAdmin, "fzb"}, {"reviewer", rules.RoleReviewer, "fzb"}, {"rsj", rules.RoleBureau, "rsj"},
+		{"scj", rules.RoleBureau, "scj"}, {"other-admin", rules.RoleAdmin, "other"}, {"other-reviewer", rules.RoleReviewer, "other"},
+		{"other-rsj", rules.RoleBureau, "other-rsj"}, {"viewer", rules.RoleViewer, ""},
 	} {
 		_, err := svc.CreateUser(ctx, root, service.UserInput{Username: "u-" + u.name, Password: u.name + "-password", Role: u.role, OrgCode: u.org})
 		require.NoError(t, err)

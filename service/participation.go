@@ -28,7 +28,7 @@ func (s *Service) loadParticipation(tx *gorm.DB, p Principal, id, org string, ac
 	if r := rules.Allowed(p.Role, access); r != nil {
 		return pt, ruleError(r)
 	}
-	if p.Role == models.RoleBureau && p.OrgCode != org {
+	if p.Role == rules.RoleBureau && p.OrgCode != org {
 		return pt, notFound
 	}
 	if err := tx.Take(&pt.cycle, "id = ?", id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
@@ -37,8 +37,8 @@ func (s *Service) loadParticipation(tx *gorm.DB, p Principal, id, org string, ac
 		return pt, fmt.Errorf("load cycle: %w", err)
 	}
 	switch p.Role {
-	case models.RoleBureau:
-	case models.RoleViewer:
+	case rules.RoleBureau:
+	case rules.RoleViewer:
 		granted, err := isViewerOf(tx, p, id)
 		if err != nil {
 			return pt, err
@@ -55,7 +55,7 @@ func (s *Service) loadParticipation(tx *gorm.DB, p Principal, id, org string, ac
 			return pt, notFound
 		}
 	}
-	if err := tx.Take(&pt.participant, "cycle_id = ? AND org_code = ?", id, org).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	if err := tx.Scopes(models.OfBureau(id, org)).Take(&pt.participant).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return pt, notFound
 	} else if err != nil {
 		return pt, fmt.Errorf("load participant: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 // errSessionUser answers a session whose user is gone or disabled.
@@ -25,7 +26,7 @@ func (s *Service) PrincipalForUser(ctx context.Context, userID uint, requestID s
 	var r struct {
 		ID       uint
 		Username string
-		Role     string
+		Role     rules.Role
 		OrgID    *uint
 		Disabled bool
 		OrgCode  *string

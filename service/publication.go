@@ -163,7 +163,7 @@ func (s *Service) GetPublication(ctx context.Context, p Principal, id, org strin
 		return PublicationView{}, err
 	}
 	var r models.Publication
-	if err := tx.Take(&r, "cycle_id = ? AND org_code = ?", id, org).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	if err := tx.Scopes(models.OfBureau(id, org)).Take(&r).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return PublicationView{}, apperr.NotFound("本单位尚未登记公开信息")
 	} else if err != nil {
 		return PublicationView{}, fmt.Errorf("load publication: %w", err)
@@ -177,6 +177,8 @@ func (s *Service) GetPublication(ctx context.Context, p Principal, id, org strin
 
 // PublicReport is one published report as anyone may see it (docs/domain.md#publication).
 type PublicReport struct {
+	// ID is the publication's number, the cursor of the next page.
+	ID          uint      `json:"id"`
 	CycleID     string    `json:"cycle_id"`
 	Year        int       `json:"year"`
 	Title       string    `json:"title"`
@@ -200,28 +202,73 @@ func PublicReportPath(cycleID, org string) string {
 	return "/api/v1/public/reports/" + url.PathEscape(cycleID) + "/" + url.PathEscape(org) + "/report"
 }
 
-// PublicReports lists the published reports of report year (0: every
-// year), newest year first, then newest publication first. No login: it
-// holds only what was published.
-func (s *Service) PublicReports(ctx context.Context, year int) ([]PublicReport, error) {
-	if year != 0 && (year < 2000 || year > 9999) {
-		return nil, apperr.Invalid(fmt.Sprintf("年度“%d”无效，应为 2000 至 9999 之间的整数", year), apperr.Field(-1, "year", "取值无效"))
+// PublicFilter selects and pages the published reports.
+type PublicFilter struct {
+	// Year and CycleID narrow the list; zero values take every one.
+	Year    int
+	CycleID string
+	// After is the id of the last report of the previous page; 0 starts.
+	After uint
+	// Limit bounds the page; 0 means DefaultPublicPage.
+	Limit int
+}
+
+// Paging of the public list.
+const (
+	DefaultPublicPage = 100
+	MaxPublicPage     = 1000
+)
+
+// PublicReports lists published reports, newest year first, then newest
+// publication, a page at a time; no login (docs/domain.md#public-reports).
+func (s *Service) PublicReports(ctx context.Context, f PublicFilter) ([]PublicReport, error) {
+	var bad fieldErrors
+	if f.Year != 0 && (f.Year < 2000 || f.Year > 9999) {
+		bad.add(-1, "year", fmt.Sprintf("年度“%d”无效，应为 2000 至 9999 之间的整数", f.Year))
+	}
+	if f.Limit < 0 || f.Limit > MaxPublicPage {
+		bad.add(-1, "limit", fmt.Sprintf("limit 应为 1 至 %d 之间的整数", MaxPublicPage))
+	}
+	if len(bad) > 0 {
+		return nil, apperr.Invalid(bad[0].Message, bad...)
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultPublicPage
+	}
+	tx := s.DB.WithContext(ctx)
+	q := tx.Table("publications p").Select(`p.id, p.cycle_id, c.year, c.title, f.code AS office_code, f.name AS office_name,
+  p.org_code, o.name AS org_name, p.url, p.index_no, p.issued_on, p.publisher, p.method, p.late, p.published_at,
+  s.report_sha`).
+		Joins("JOIN cycles c ON c.id = p.cycle_id").
+		Joins("JOIN organisations f ON f.id = c.office_id").
+		Joins("JOIN organisations o ON o.id = p.org_id").
+		Joins("LEFT JOIN submissions s ON s.cycle_id = p.cycle_id AND s.org_code = p.org_code AND s.version = p.version")
+	if f.Year != 0 {
+		q = q.Where("c.year = ?", f.Year)
+	}
+	if f.CycleID != "" {
+		q = q.Where("p.cycle_id = ?", f.CycleID)
+	}
+	if f.After != 0 {
+		var after struct {
+			Year        int
+			PublishedAt time.Time
+		}
+		err := tx.Table("publications p").Select("c.year, p.published_at").Joins("JOIN cycles c ON c.id = p.cycle_id").
+			Where("p.id = ?", f.After).Take(&after).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.Invalid(fmt.Sprintf("after 指定的公开记录（编号 %d）不存在", f.After), apperr.Field(-1, "after", "取值无效"))
+		} else if err != nil {
+			return nil, fmt.Errorf("load cursor publication: %w", err)
+		}
+		q = q.Where("(c.year < ? OR (c.year = ? AND (p.published_at < ? OR (p.published_at = ? AND p.id < ?))))",
+			after.Year, after.Year, after.PublishedAt, after.PublishedAt, f.After)
 	}
 	var rows []struct {
 		PublicReport
 		ReportSHA *string
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT p.cycle_id, c.year, c.title, f.code AS office_code, f.name AS office_name,
-  p.org_code, o.name AS org_name, p.url, p.index_no, p.issued_on, p.publisher, p.method, p.late, p.published_at,
-  s.report_sha
-FROM publications p
-JOIN cycles c ON c.id = p.cycle_id
-JOIN organisations f ON f.id = c.office_id
-JOIN organisations o ON o.id = p.org_id
-LEFT JOIN submissions s ON s.cycle_id = p.cycle_id AND s.org_code = p.org_code AND s.version = p.version
-WHERE (? = 0 OR c.year = ?)
-ORDER BY c.year DESC, p.published_at DESC, p.id DESC`, year, year).Scan(&rows).Error
-	if err != nil {
+	if err := q.Order("c.year DESC, p.published_at DESC, p.id DESC").Limit(f.Limit).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list public reports: %w", err)
 	}
 	out := make([]PublicReport, len(rows))

@@ -46,12 +46,12 @@ func (s *Service) loadLedger(tx *gorm.DB, p Principal, id string, f *RectFilter)
 	var ls ledgerScope
 	notFound := apperr.NotFound(fmt.Sprintf("周期“%s”不存在", id))
 	f.Org = strings.TrimSpace(f.Org)
-	if p.Role == models.RoleBureau {
+	if p.Role == rules.RoleBureau {
 		if f.Org != "" && f.Org != p.OrgCode {
 			return ls, apperr.NotFound(fmt.Sprintf("周期“%s”中没有单位“%s”", id, f.Org))
 		}
 		var n int64
-		if err := tx.Model(&models.Participant{}).Where("cycle_id = ? AND org_code = ?", id, p.OrgCode).Count(&n).Error; err != nil {
+		if err := tx.Model(&models.Participant{}).Scopes(models.OfBureau(id, p.OrgCode)).Count(&n).Error; err != nil {
 			return ls, fmt.Errorf("check participant: %w", err)
 		}
 		if n == 0 {
@@ -199,7 +199,7 @@ func (s *Service) GetRectification(ctx context.Context, p Principal, id, org, it
 // loadRectItem finds an item of the bureau in the cycle.
 func loadRectItem(tx *gorm.DB, id, org, item string) (models.RectItem, error) {
 	var row models.RectItem
-	err := tx.Take(&row, "cycle_id = ? AND org_code = ? AND item_id = ?", id, org, item).Error
+	err := tx.Scopes(models.OfBureau(id, org)).Take(&row, "item_id = ?", item).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, apperr.NotFound(fmt.Sprintf("单位“%s”在本周期没有编号为“%s”的整改事项", org, item))
 	}

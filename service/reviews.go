@@ -101,7 +101,7 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 	}
 	var sub models.Submission
 	err = tx.Omit("values", "explanations", "info", "problems", "plans", "warnings").
-		Where("cycle_id = ? AND org_code = ? AND version = ?", id, org, facts.Version).Take(&sub).Error
+		Scopes(models.OfBureau(id, org)).Where("version = ?", facts.Version).Take(&sub).Error
 	if err != nil {
 		return ReviewResultView{}, fmt.Errorf("load latest submission: %w", err)
 	}
@@ -227,7 +227,7 @@ func (s *Service) ListReviews(ctx context.Context, p Principal, id, org string) 
 // reviews loads the bureau's reviews, newest first; version > 0 keeps
 // only the review of that version.
 func (s *Service) reviews(tx *gorm.DB, officeID uint, id, org string, version int) ([]ReviewView, error) {
-	q := tx.Where("cycle_id = ? AND org_code = ?", id, org)
+	q := tx.Scopes(models.OfBureau(id, org))
 	if version > 0 {
 		q = q.Where("version = ?", version)
 	}
@@ -257,7 +257,7 @@ func (s *Service) reviews(tx *gorm.DB, officeID uint, id, org string, version in
 		Catalogue string
 	}
 	if err := tx.Model(&models.Submission{}).Select("version, catalogue").
-		Where("cycle_id = ? AND org_code = ? AND version IN ?", id, org, versions).Scan(&labels).Error; err != nil {
+		Scopes(models.OfBureau(id, org)).Where("version IN ?", versions).Scan(&labels).Error; err != nil {
 		return nil, fmt.Errorf("load reviewed versions: %w", err)
 	}
 	labelOf := map[int]string{}

@@ -23,12 +23,12 @@ func bureauFacts(tx *gorm.DB, pt participation) (rules.Bureau, error) {
 	f := rules.Bureau{Cycle: pt.cycle.Status, Stage: wire.Stage(pt.participant.Stage), Round: pt.participant.Round}
 	var latest struct{ Version int }
 	if err := tx.Model(&models.Submission{}).Select("COALESCE(MAX(version), 0) AS version").
-		Where("cycle_id = ? AND org_code = ?", pt.cycle.ID, pt.participant.OrgCode).Scan(&latest).Error; err != nil {
+		Scopes(models.OfBureau(pt.cycle.ID, pt.participant.OrgCode)).Scan(&latest).Error; err != nil {
 		return f, fmt.Errorf("load latest version: %w", err)
 	}
 	f.Version = latest.Version
 	var pending models.Extension
-	err := tx.Where("cycle_id = ? AND org_code = ? AND status = ?", pt.cycle.ID, pt.participant.OrgCode, wire.ExtensionPending).
+	err := tx.Scopes(models.OfBureau(pt.cycle.ID, pt.participant.OrgCode)).Where("status = ?", wire.ExtensionPending).
 		Order("id").Take(&pending).Error
 	switch {
 	case err == nil:

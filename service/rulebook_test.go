@@ -86,13 +86,7 @@ func addBureau(t *testing.T, db *gorm.DB, b *bureauCycle, org string) service.Pr
 	require.NoError(t, db.Take(&rsj, "cycle_id = ? AND org_code = ?", b.id, "rsj").Error)
 	require.NoError(t, db.Create(&models.Participant{CycleID: b.id, OrgCode: org, OrgID: o.ID, Stage: string(wire.StageAwaitingSubmission), Round: 1,
 		SubmissionDue: rsj.SubmissionDue, PublicationDue: rsj.PublicationDue, Flags: []string{}}).Error)
-	_, err = b.svc.CreateUser(ctx, root, service.UserInput{Username: "u-" + org, Password: org + "-password-x", Role: models.RoleBureau, OrgCode: org})
-	require.NoError(t, err)
-	var user models.User
-	require.NoError(t, db.Take(&user, "username = ?", "u-"+org).Error)
-	p, err := b.svc.PrincipalForUser(ctx, user.ID, "req-"+org)
-	require.NoError(t, err)
-	return p
+	return addUser(t, db, b, "u-"+org, rules.RoleBureau, org)
 }
 
 func countQueries(b *bureauCycle) int {
@@ -112,9 +106,7 @@ func setState(t *testing.T, db *gorm.DB, cycleID, org string, s rulestest.Scenar
 	require.NoError(t, db.Model(&models.Participant{}).Where("cycle_id = ? AND org_code = ?", cycleID, org).
 		Updates(map[string]any{"stage": string(f.Stage), "round": f.Round}).Error)
 	for v := 1; v <= f.Version; v++ {
-		require.NoError(t, db.Create(&models.Submission{CycleID: cycleID, OrgCode: org, Version: v, Round: v, FileSHA: "f", FileName: "报表.xlsx",
-			ReturnSHA: "r", Catalogue: "general@2025.1+hrss@2025.1", Values: "{}", Explanations: "{}", Info: "{}", Problems: "[]",
-			Plans: "[]", Warnings: "[]", SubmittedAt: time.Now()}).Error)
+		seedVersion(t, db, cycleID, org, v)
 	}
 	now := time.Now()
 	ext := models.Extension{CycleID: cycleID, OrgCode: org, Kind: string(wire.DeadlineSubmission), Round: 1, Status: wire.ExtensionApproved,

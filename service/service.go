@@ -12,8 +12,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/audit"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/internal/store"
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -32,7 +33,7 @@ type Service struct {
 	parts sync.Map
 	// calendars caches the working-day calendars built from stored data,
 	// rebuilt when the stored revision moves.
-	calendars calendarCache
+	calendars source.Cache
 }
 
 func (s *Service) taskQueue() string {
@@ -53,7 +54,7 @@ func (s *Service) now() time.Time {
 type Principal struct {
 	UserID    uint
 	Username  string
-	Role      string
+	Role      rules.Role
 	OrgID     *uint
 	OrgCode   string
 	RequestID string
@@ -62,10 +63,10 @@ type Principal struct {
 // Actor is the principal as the audit log records it.
 func (p Principal) Actor() audit.Actor {
 	id := p.UserID
-	return audit.Actor{UserID: &id, Name: p.Username, Role: p.Role, OrgCode: p.OrgCode, RequestID: p.RequestID}
+	return audit.Actor{UserID: &id, Name: p.Username, Role: string(p.Role), OrgCode: p.OrgCode, RequestID: p.RequestID}
 }
 
 // IsPlatformAdmin reports whether p may act on every office.
-func (p Principal) IsPlatformAdmin() bool { return p.Role == models.RolePlatformAdmin }
+func (p Principal) IsPlatformAdmin() bool { return p.Role == rules.RolePlatformAdmin }
 
 func isDuplicate(err error) bool { return store.IsUniqueViolation(err) }

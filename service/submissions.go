@@ -232,7 +232,7 @@ func (s *Service) ListSubmissions(ctx context.Context, p Principal, id, org stri
 	}
 	var subs []models.Submission
 	if err := tx.Omit("values", "explanations", "info", "problems", "plans").
-		Where("cycle_id = ? AND org_code = ?", id, org).Order("version").Find(&subs).Error; err != nil {
+		Scopes(models.OfBureau(id, org)).Order("version").Find(&subs).Error; err != nil {
 		return nil, fmt.Errorf("list submissions: %w", err)
 	}
 	out := make([]SubmissionView, len(subs))
@@ -261,7 +261,7 @@ func (s *Service) loadSubmission(tx *gorm.DB, p Principal, id, org string, versi
 	if _, err := s.loadParticipation(tx, p, id, org, rules.AccessRead); err != nil {
 		return sub, err
 	}
-	err := tx.Take(&sub, "cycle_id = ? AND org_code = ? AND version = ?", id, org, version).Error
+	err := tx.Scopes(models.OfBureau(id, org)).Take(&sub, "version = ?", version).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return sub, apperr.NotFound(fmt.Sprintf("单位“%s”没有第%d版报表", org, version))
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/lawcycle/lawcycle/audit"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 const (
@@ -128,7 +129,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 		RevokedAt  *time.Time
 		UserID     uint
 		Username   string
-		Role       string
+		Role       rules.Role
 		OrgID      *uint
 		Disabled   bool
 		OrgCode    *string

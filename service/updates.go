@@ -178,13 +178,13 @@ func updateID(name string, p Principal, arg any) string {
 
 // wireActor is the principal as workflow payloads carry it.
 func (p Principal) wireActor() wire.Actor {
-	return wire.Actor{UserID: p.UserID, Name: p.Username, Role: p.Role, OrgCode: p.OrgCode, RequestID: p.RequestID}
+	return wire.Actor{UserID: p.UserID, Name: p.Username, Role: string(p.Role), OrgCode: p.OrgCode, RequestID: p.RequestID}
 }
 
 // requireOfficeAdmin refuses everyone but admins (the route refuses them
 // too; the service does not rely on it).
 func requireOfficeAdmin(p Principal, action string) error {
-	if p.Role != models.RolePlatformAdmin && p.Role != models.RoleAdmin {
+	if p.Role != rules.RolePlatformAdmin && p.Role != rules.RoleAdmin {
 		return apperr.Forbidden(fmt.Sprintf("只有法治办管理员可以%s", action))
 	}
 	return nil

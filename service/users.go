@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/lawcycle/lawcycle/audit"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$`)
@@ -25,20 +25,20 @@ var passwordParams = &argon2id.Params{Memory: 64 * 1024, Iterations: 3, Parallel
 
 // UserInput creates a user (docs/api.md#routes: POST /api/v1/users).
 type UserInput struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-	Role     string `json:"role"`
-	OrgCode  string `json:"org_code,omitempty"`
+	Username string     `json:"username"`
+	Password string     `json:"password"`
+	Role     rules.Role `json:"role"`
+	OrgCode  string     `json:"org_code,omitempty"`
 	// Email receives the user's notifications by e-mail; optional.
 	Email string `json:"email,omitempty"`
 }
 
 // UserView is a user as the API shows it; never the password hash.
 type UserView struct {
-	Username string `json:"username"`
-	Role     string `json:"role"`
-	OrgCode  string `json:"org_code,omitempty"`
-	Email    string `json:"email,omitempty"`
+	Username string     `json:"username"`
+	Role     rules.Role `json:"role"`
+	OrgCode  string     `json:"org_code,omitempty"`
+	Email    string     `json:"email,omitempty"`
 }
 
 // CreateUser validates and creates one user.
@@ -74,10 +74,15 @@ func (s *Service) validateUser(tx *gorm.DB, p Principal, in UserInput) (models.U
 	if msg := checkPassword(in.Password, username); msg != "" {
 		bad("password", msg)
 	}
-	if !slices.Contains(models.Roles, in.Role) {
-		bad("role", fmt.Sprintf("角色“%s”无效，应为 %s 之一", in.Role, strings.Join(models.Roles, "、")))
+	role := rules.Role(strings.TrimSpace(string(in.Role)))
+	if !role.Valid() {
+		names := make([]string, len(rules.AnyRole))
+		for i, r := range rules.AnyRole {
+			names[i] = string(r)
+		}
+		bad("role", fmt.Sprintf("角色“%s”无效，应为 %s 之一", in.Role, strings.Join(names, "、")))
 	}
-	if in.Role == models.RolePlatformAdmin && !p.IsPlatformAdmin() {
+	if role == rules.RolePlatformAdmin && !p.IsPlatformAdmin() {
 		bad("role", "只有平台管理员可以创建平台管理员")
 	}
 	email, msg := checkEmail(in.Email)
@@ -105,18 +110,18 @@ func (s *Service) validateUser(tx *gorm.DB, p Principal, in UserInput) (models.U
 			bad("org_code", fmt.Sprintf("机构“%s”不在您的管辖范围内", orgCode))
 		}
 	}
-	switch in.Role {
-	case models.RolePlatformAdmin:
+	switch role {
+	case rules.RolePlatformAdmin:
 		if orgCode != "" {
 			bad("org_code", "平台管理员不隶属于任何机构，请不要填写 org_code")
 		}
-	case models.RoleAdmin, models.RoleReviewer:
+	case rules.RoleAdmin, rules.RoleReviewer:
 		if orgCode == "" {
 			bad("org_code", "管理员和审核人员必须指定所属法治办（org_code）")
 		} else if org != nil && org.Kind != models.KindOffice {
 			bad("org_code", fmt.Sprintf("“%s”是部门，管理员和审核人员应隶属于法治办", orgCode))
 		}
-	case models.RoleBureau:
+	case rules.RoleBureau:
 		if orgCode == "" {
 			bad("org_code", "部门用户必须指定所属部门（org_code）")
 		} else if org != nil && org.Kind != models.KindBureau {
@@ -130,7 +135,7 @@ func (s *Service) validateUser(tx *gorm.DB, p Principal, in UserInput) (models.U
 	if err != nil {
 		return models.User{}, "", fmt.Errorf("hash password: %w", err)
 	}
-	user := models.User{Username: username, PasswordHash: hash, Role: in.Role, Email: email}
+	user := models.User{Username: username, PasswordHash: hash, Role: role, Email: email}
 	if org != nil {
 		user.OrgID = &org.ID
 	}

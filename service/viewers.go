@@ -13,6 +13,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 )
 
 // ViewerView is one viewer granted a cycle.
@@ -29,7 +30,7 @@ type ViewerInput struct {
 
 // isViewerOf reports whether p is a viewer granted cycle id.
 func isViewerOf(tx *gorm.DB, p Principal, id string) (bool, error) {
-	if p.Role != models.RoleViewer {
+	if p.Role != rules.RoleViewer {
 		return false, nil
 	}
 	var n int64
@@ -66,7 +67,7 @@ func (s *Service) GrantViewer(ctx context.Context, p Principal, id string, in Vi
 		} else if err != nil {
 			return fmt.Errorf("load user: %w", err)
 		}
-		if u.Role != models.RoleViewer {
+		if u.Role != rules.RoleViewer {
 			return apperr.Validation(fmt.Sprintf("用户“%s”的角色是 %s，只能向查看人员（viewer）授权查看周期", name, u.Role),
 				apperr.Field(-1, "username", "不是查看人员"))
 		}

@@ -61,7 +61,7 @@ func (s *Service) GetWorkspace(ctx context.Context, p Principal, id, org string)
 // roles have none: they reach bureaus through the cycles they may see.
 func (s *Service) OwnWorkspaces(ctx context.Context, p Principal) ([]Workspace, error) {
 	out := []Workspace{}
-	if p.Role != models.RoleBureau || p.OrgID == nil {
+	if p.Role != rules.RoleBureau || p.OrgID == nil {
 		return out, nil
 	}
 	var rows []struct {

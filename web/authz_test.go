@@ -16,6 +16,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apitest"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
@@ -71,7 +72,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
 		for actor, acc := range accounts {
-			e.user(usernameOf(actor), acc[0], acc[1])
+			e.user(usernameOf(actor), rules.Role(acc[0]), acc[1])
 		}
 		// An open cycle of the own office; its bureaus are not awaiting
 		// submission (no workflow runs here), so those allowed to submit

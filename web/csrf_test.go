@@ -12,6 +12,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -24,7 +25,7 @@ func TestCSRFRefusals(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("rsj-staff", models.RoleBureau, "rsj")
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
 		id := e.openCycle("周期", wire.StageAwaitingSubmission, "rsj")
 		good := e.filled(id, "rsj", "hrss", nil)
 		b := e.login("rsj-staff")
@@ -68,7 +69,7 @@ func TestCSRFRefusals(t *testing.T) {
 			}, "origin_mismatch"},
 			{"no origin, no referer", func() page { return upload("", url.Values{"csrf_token": {token}}, "") }, "origin_missing"},
 		}
-		e.user("admin-x", models.RoleAdmin, "fzb")
+		e.user("admin-x", rules.RoleAdmin, "fzb")
 		for _, tc := range cases {
 			before := e.count(&models.AuditEvent{}, "action = ?", "access.denied")
 			r := tc.do()
@@ -101,7 +102,7 @@ func TestLogoutNeedsToken(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("alice", models.RoleReviewer, "fzb")
+		e.user("alice", rules.RoleReviewer, "fzb")
 		b := e.login("alice")
 		for _, form := range []url.Values{nil, {"csrf_token": {"wrong"}}} {
 			r := b.post("/logout", form)

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -123,14 +123,14 @@ func (u *ui) renderExtensions(c *fiber.Ctx, v *visit, status int, page extension
 	if err != nil {
 		return err
 	}
-	page.W, page.Extensions, page.Board = w, exts, v.p.Role != models.RoleBureau
+	page.W, page.Extensions, page.Board = w, exts, v.p.Role != rules.RoleBureau
 	for i := range exts {
 		if exts[i].Status == wire.ExtensionPending {
 			page.Pending = &exts[i]
 			break
 		}
 	}
-	page.Request = v.p.Role == models.RoleBureau && running(w) && page.Pending == nil
+	page.Request = v.p.Role == rules.RoleBureau && running(w) && page.Pending == nil
 	page.Grant = isOfficeAdmin(v.p.Role) && running(w)
 	page.Decide = page.Grant && page.Pending != nil
 	if page.Form.Kind == "" {

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
-	"github.com/lawcycle/lawcycle/models"
 	"github.com/lawcycle/lawcycle/rules"
 )
 
@@ -86,17 +85,17 @@ func formChecked(c *fiber.Ctx, name string) bool {
 }
 
 // isOffice is office staff: they review, decide and act for bureaus.
-func isOffice(role string) bool {
+func isOffice(role rules.Role) bool {
 	return slices.Contains(rules.OfficeStaff, role)
 }
 
 // isOfficeAdmin may decide extensions and extend or close cycles.
-func isOfficeAdmin(role string) bool {
+func isOfficeAdmin(role rules.Role) bool {
 	return slices.Contains(rules.OfficeAdmins, role)
 }
 
 // mayAct reports whether the role may change anything for a bureau at
 // all; viewers only read.
-func mayAct(role string) bool {
-	return role != models.RoleViewer
+func mayAct(role rules.Role) bool {
+	return role != rules.RoleViewer
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/activities"
 	"github.com/lawcycle/lawcycle/api"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/catalogue"
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/chinatime"
@@ -28,6 +29,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/internal/returntest"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
@@ -76,7 +78,7 @@ func newEnv(t *testing.T, db *gorm.DB, cfg web.Config) *env {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := &clock{t: time.Now().UTC()}
-	acts := &activities.Activities{DB: db, Logger: log, Now: clk.Now, Calendars: &service.Service{DB: db, Logger: log}}
+	acts := &activities.Activities{DB: db, Logger: log, Now: clk.Now, Calendars: source.New(db)}
 	svc := &service.Service{DB: db, Logger: log, Now: clk.Now, Temporal: &fakeTemporal{acts: acts}}
 	_, err := svc.EnsureAdmin(t.Context(), adminPassword, "")
 	require.NoError(t, err)
@@ -119,7 +121,7 @@ func (e *env) seedOrgs(names orgNames) {
 }
 
 // user creates a user whose password is passwordOf(username).
-func (e *env) user(username, role, org string) {
+func (e *env) user(username string, role rules.Role, org string) {
 	e.t.Helper()
 	_, err := e.svc.CreateUser(e.t.Context(), e.root, service.UserInput{Username: username, Password: passwordOf(username), Role: role, OrgCode: org})
 	require.NoError(e.t, err)

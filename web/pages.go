@@ -12,7 +12,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/httpkit"
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -58,7 +58,7 @@ type dashboardPage struct {
 // to the only one when there is one.
 func (u *ui) dashboard(c *fiber.Ctx, v *visit) error {
 	ctx := c.UserContext()
-	if v.p.Role == models.RoleBureau {
+	if v.p.Role == rules.RoleBureau {
 		ws, err := u.svc.OwnWorkspaces(ctx, v.p)
 		if err != nil {
 			return err
@@ -68,7 +68,7 @@ func (u *ui) dashboard(c *fiber.Ctx, v *visit) error {
 		}
 		return u.render(c, http.StatusOK, "dashboard", v, "本单位报送任务", dashboardPage{Bureau: true, Workspaces: ws})
 	}
-	cycles, err := u.svc.ListCycles(ctx, v.p)
+	cycles, err := u.svc.ListCycles(ctx, v.p, service.CyclePage{})
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func (u *ui) version(c *fiber.Ctx, v *visit) error {
 	if err != nil {
 		return err
 	}
-	page := versionPage{W: w, V: sub, Values: rows, Changes: changes, Board: v.p.Role != models.RoleBureau}
+	page := versionPage{W: w, V: sub, Values: rows, Changes: changes, Board: v.p.Role != rules.RoleBureau}
 	for i := range reviews {
 		if reviews[i].Version == n {
 			page.Review = &reviews[i]

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -69,7 +69,7 @@ func (u *ui) renderPublication(c *fiber.Ctx, v *visit, status int, page publicat
 	if err != nil {
 		return err
 	}
-	page.W, page.Publication, page.Board = w, pub, v.p.Role != models.RoleBureau
+	page.W, page.Publication, page.Board = w, pub, v.p.Role != rules.RoleBureau
 	page.CanPublish = pub == nil && mayAct(v.p.Role) && running(w) && wire.Stage(w.Stage) == wire.StageAwaitingPublication
 	page.Published = page.Published && pub != nil
 	switch {

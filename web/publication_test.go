@@ -13,6 +13,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -26,9 +27,9 @@ func TestPublication(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("rsj-staff", models.RoleBureau, "rsj")
-		e.user("fzb-reviewer", models.RoleReviewer, "fzb")
-		e.user("fzb-viewer", models.RoleViewer, "")
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
+		e.user("fzb-reviewer", rules.RoleReviewer, "fzb")
+		e.user("fzb-viewer", rules.RoleViewer, "")
 		id := e.openCycle("2025年度法治政府建设情况报告", wire.StageAwaitingPublication, "rsj", "scj")
 		grantViewer(t, e, id, "fzb-viewer")
 		e.seedApproved(id, "rsj")

@@ -10,7 +10,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/internal/httpkit"
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -103,7 +103,7 @@ func (u *ui) ledger(c *fiber.Ctx, v *visit) error {
 	id := c.Params("id")
 	f := readRectFilter(c)
 	page := ledgerPage{CycleID: id, Filter: f, Filtered: f.query() != "", Download: "/cycles/" + url.PathEscape(id) + "/ledger.xlsx" + f.query(),
-		Bureau: v.p.Role == models.RoleBureau, Statuses: rectStatusChoices(), Categories: rectCategoryChoices()}
+		Bureau: v.p.Role == rules.RoleBureau, Statuses: rectStatusChoices(), Categories: rectCategoryChoices()}
 	// The title comes from what the user may read anyway: a bureau its
 	// workspace, everyone else the cycle (which also checks access first,
 	// so the refusal is the cycle's own).
@@ -222,13 +222,13 @@ func (u *ui) renderRectItem(c *fiber.Ctx, v *visit, status int, form string, typ
 	st := wire.RectStatus(d.Status)
 	active := st == wire.RectOpen || st == wire.RectInProgress
 	page := rectItemPage{
-		W: w, Board: v.p.Role != models.RoleBureau, Item: d, Form: form, Typed: typed, Error: fe,
+		W: w, Board: v.p.Role != rules.RoleBureau, Item: d, Form: form, Typed: typed, Error: fe,
 		Base:   rectPath(id, org, item),
 		Ledger: "/cycles/" + url.PathEscape(id) + "/rectifications",
 		// The service lets an office admin report progress on the
 		// bureau's behalf; only the bureau itself asks for 销号.
-		Progress: (v.p.Role == models.RoleBureau || isOfficeAdmin(v.p.Role)) && (active || st == wire.RectClosureRequested),
-		Closure:  v.p.Role == models.RoleBureau && active,
+		Progress: (v.p.Role == rules.RoleBureau || isOfficeAdmin(v.p.Role)) && (active || st == wire.RectClosureRequested),
+		Closure:  v.p.Role == rules.RoleBureau && active,
 		Verify:   isOffice(v.p.Role) && st == wire.RectClosureRequested,
 	}
 	if fe == nil {

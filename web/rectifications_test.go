@@ -15,6 +15,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/filetest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
@@ -32,11 +33,11 @@ type rectEnv struct {
 func newRectEnv(t *testing.T, db *gorm.DB) rectEnv {
 	e := newEnv(t, db, web.Config{})
 	e.seedOrgs(orgNames{})
-	e.user("rsj-staff", models.RoleBureau, "rsj")
-	e.user("scj-staff", models.RoleBureau, "scj")
-	e.user("fzb-admin", models.RoleAdmin, "fzb")
-	e.user("fzb-reviewer", models.RoleReviewer, "fzb")
-	e.user("fzb-viewer", models.RoleViewer, "")
+	e.user("rsj-staff", rules.RoleBureau, "rsj")
+	e.user("scj-staff", rules.RoleBureau, "scj")
+	e.user("fzb-admin", rules.RoleAdmin, "fzb")
+	e.user("fzb-reviewer", rules.RoleReviewer, "fzb")
+	e.user("fzb-viewer", rules.RoleViewer, "")
 	id := e.openCycle("2025年度法治政府建设情况报告", wire.StageAwaitingSubmission, "rsj", "scj")
 	grantViewer(t, e, id, "fzb-viewer")
 	past := e.clock.Now().Add(-72 * time.Hour)
@@ -243,8 +244,8 @@ func TestRectificationXSS(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("rsj-staff", models.RoleBureau, "rsj")
-		e.user("fzb-reviewer", models.RoleReviewer, "fzb")
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
+		e.user("fzb-reviewer", rules.RoleReviewer, "fzb")
 		id := e.openCycle("2025年度法治政府建设情况报告", wire.StageAwaitingSubmission, "rsj")
 		const script, attr = `<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`
 		it := e.seedRectItem(id, "rsj", wire.RectOpen, func(i *models.RectItem) {
@@ -254,7 +255,7 @@ func TestRectificationXSS(t *testing.T) {
 		})
 		// History rows are immutable: the payloads come in a second note.
 		note := models.RectNote{ItemRowID: it.ID, CycleID: id, OrgCode: "rsj", ItemID: it.ItemID, Seq: 2,
-			Kind: models.RectNoteProgress, Text: script + attr, AuthorName: attr, AuthorRole: models.RoleBureau, At: e.clock.Now()}
+			Kind: models.RectNoteProgress, Text: script + attr, AuthorName: attr, AuthorRole: string(rules.RoleBureau), At: e.clock.Now()}
 		require.NoError(t, db.Create(&note).Error)
 		require.NoError(t, db.Create(&models.RectEvidence{NoteID: note.ID, OrgCode: "rsj", ItemID: it.ItemID, SHA: it.SHA,
 			Name: attr + ".pdf", Size: 100, ContentType: "application/pdf"}).Error)

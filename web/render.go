@@ -17,6 +17,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/httpkit"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -65,21 +66,9 @@ type pageData struct {
 	Page      any
 }
 
-func roleLabel(role string) string {
-	switch role {
-	case models.RolePlatformAdmin:
-		return "平台管理员"
-	case models.RoleAdmin:
-		return "管理员"
-	case models.RoleReviewer:
-		return "审核人员"
-	case models.RoleBureau:
-		return "部门填报人员"
-	case models.RoleViewer:
-		return "查看人员"
-	}
-	return role
-}
+// roleLabel names a role, whether a page holds it typed (the user) or as
+// stored text (a history note's author).
+func roleLabel(role any) string { return rules.Role(fmt.Sprint(role)).Label() }
 
 func statusLabel(status string) string {
 	switch status {
@@ -187,7 +176,7 @@ type handler func(c *fiber.Ctx, v *visit) error
 // checks on anything but GET and HEAD, then the role, as the API's routes
 // check them. Whatever the handler returns is rendered as a page; nothing
 // reaches the API's JSON error handler.
-func (u *ui) page(roles []string, h handler) fiber.Handler {
+func (u *ui) page(roles []rules.Role, h handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		requestIDOf(c)
 		v, err := u.visit(c)

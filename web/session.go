@@ -18,6 +18,7 @@ import (
 	"github.com/lawcycle/lawcycle/audit"
 	"github.com/lawcycle/lawcycle/internal/apperr"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 )
 
@@ -44,7 +45,7 @@ type visit struct {
 // userView is the layout's account line.
 type userView struct {
 	Username string
-	Role     string
+	Role     rules.Role
 	OrgName  string
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
@@ -36,7 +37,7 @@ func TestLoginStartsSession(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("alice", models.RoleReviewer, "fzb")
+		e.user("alice", rules.RoleReviewer, "fzb")
 
 		b := e.browser()
 		r := b.get("/login")
@@ -96,7 +97,7 @@ func TestLoginFailureAndLockout(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("alice", models.RoleReviewer, "fzb")
+		e.user("alice", rules.RoleReviewer, "fzb")
 
 		wrong := e.browser().login("alice", "not-the-password")
 		unknown := e.browser().login("nobody", "not-the-password")
@@ -155,7 +156,7 @@ func TestLogoutRevokes(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("alice", models.RoleReviewer, "fzb")
+		e.user("alice", rules.RoleReviewer, "fzb")
 		b := e.login("alice")
 		old := *b.jar["lawcycle_session"]
 
@@ -194,7 +195,7 @@ func TestSessionExpiry(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("alice", models.RoleReviewer, "fzb")
+		e.user("alice", rules.RoleReviewer, "fzb")
 		id := e.openCycle("周期", wire.StageAwaitingSubmission, "rsj")
 
 		b := e.login("alice")
@@ -234,12 +235,12 @@ func TestSessionFollowsUserRow(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("alice", models.RoleReviewer, "fzb")
+		e.user("alice", rules.RoleReviewer, "fzb")
 		id := e.openCycle("周期", wire.StageAwaitingSubmission, "rsj")
 		b := e.login("alice")
 		require.Equal(t, http.StatusOK, b.get("/cycles/"+id).Status)
 
-		require.NoError(t, db.Model(&models.User{}).Where("username = ?", "alice").Update("role", models.RoleViewer).Error)
+		require.NoError(t, db.Model(&models.User{}).Where("username = ?", "alice").Update("role", rules.RoleViewer).Error)
 		r := b.get("/cycles/" + id)
 		require.Equal(t, http.StatusNotFound, r.Status, "a viewer not granted the cycle")
 		require.Contains(t, r.Body, "查看人员", "the layout shows the new role")

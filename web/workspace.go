@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lawcycle/lawcycle/internal/apperr"
-	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -79,8 +79,8 @@ func (u *ui) renderWorkspace(c *fiber.Ctx, v *visit, status int, ref *refusal) e
 	stage := wire.Stage(w.Stage)
 	page := workspacePage{
 		W: w, Refusal: ref, Reviews: reviews, Extensions: len(exts), Publication: pub,
-		Awaiting:   w.CanSubmit && w.CycleStatus == models.CycleOpen && stage == wire.StageAwaitingSubmission,
-		Board:      v.p.Role != models.RoleBureau,
+		Awaiting:   w.CanSubmit && running(w) && stage == wire.StageAwaitingSubmission,
+		Board:      v.p.Role != rules.RoleBureau,
 		Office:     isOffice(v.p.Role),
 		CanReview:  isOffice(v.p.Role) && running(w) && stage == wire.StageUnderReview,
 		CanPublish: mayAct(v.p.Role) && running(w) && stage == wire.StageAwaitingPublication,
@@ -116,8 +116,11 @@ func (u *ui) renderWorkspace(c *fiber.Ctx, v *visit, status int, ref *refusal) e
 
 // running reports whether the bureau's cycle still takes actions: launched
 // and not closed.
+// running reports whether the bureau's cycle takes actions: the
+// rulebook's answer, so a page offers what the service accepts (a closing
+// cycle still takes late work).
 func running(w service.Workspace) bool {
-	return w.CycleStatus == models.CycleOpen || w.CycleStatus == models.CycleClosing
+	return rules.CycleRunning(w.CycleStatus, "") == nil
 }
 
 // publicationOf is the bureau's recorded publication, nil before it is

@@ -14,6 +14,7 @@ import (
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
@@ -27,7 +28,7 @@ func TestBureauWorkspaceUpload(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("rsj-staff", models.RoleBureau, "rsj")
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
 		id := e.openCycle("2025年度法治政府建设情况报告", wire.StageAwaitingSubmission, "rsj", "scj")
 		ws := "/cycles/" + id + "/bureaus/rsj"
 
@@ -123,7 +124,7 @@ func TestBureauCannotReachAnotherBureau(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("scj-staff", models.RoleBureau, "scj")
+		e.user("scj-staff", rules.RoleBureau, "scj")
 		id := e.openCycle("周期", wire.StageAwaitingSubmission, "rsj", "scj")
 		e.seedSubmission(id, "rsj", "人社局报表.xlsx", "rsj-staff", nil)
 		good := e.filled(id, "rsj", "hrss", nil)
@@ -159,7 +160,7 @@ func TestDashboardAndBoard(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, web.Config{})
 		e.seedOrgs(orgNames{})
-		e.user("fzb-admin", models.RoleAdmin, "fzb")
+		e.user("fzb-admin", rules.RoleAdmin, "fzb")
 		id := e.openCycle("2025年度法治政府建设情况报告", wire.StageAwaitingSubmission, "rsj", "scj")
 		require.NoError(t, db.Model(&models.Participant{}).Where("cycle_id = ? AND org_code = ?", id, "scj").
 			Update("stage", string(wire.StageUnderReview)).Error)
@@ -213,8 +214,8 @@ func TestPagesHoldStrictCSP(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t), web.Config{})
 	e.seedOrgs(orgNames{})
-	e.user("rsj-staff", models.RoleBureau, "rsj")
-	e.user("fzb-reviewer", models.RoleReviewer, "fzb")
+	e.user("rsj-staff", rules.RoleBureau, "rsj")
+	e.user("fzb-reviewer", rules.RoleReviewer, "fzb")
 	id := e.openCycle("周期", wire.StageAwaitingSubmission, "rsj")
 	e.seedSubmission(id, "rsj", "报表.xlsx", "rsj-staff", []excelreturn.Issue{{Sheet: "统计指标", Cell: "D5", Message: "提示"}})
 

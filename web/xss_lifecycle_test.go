@@ -14,6 +14,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/chinatime"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -32,10 +33,10 @@ func TestLifecyclePayloadsAreStoredVerbatimAndRenderedEscaped(t *testing.T) {
 		e := newEnv(t, db, web.Config{})
 		all := scriptTag + " " + attrBreak + " " + jsURL + " " + tmplAction
 		e.seedOrgs(orgNames{rsj: "人社局" + all})
-		e.user("rsj-staff", models.RoleBureau, "rsj")
-		e.user("fzb-admin", models.RoleAdmin, "fzb")
-		e.user("fzb-reviewer", models.RoleReviewer, "fzb")
-		e.user("fzb-viewer", models.RoleViewer, "")
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
+		e.user("fzb-admin", rules.RoleAdmin, "fzb")
+		e.user("fzb-reviewer", rules.RoleReviewer, "fzb")
+		e.user("fzb-viewer", rules.RoleViewer, "")
 		id := e.openCycle("周期"+all, wire.StageAwaitingSubmission, "rsj")
 		grantViewer(t, e, id, "fzb-viewer")
 		ws := "/cycles/" + id + "/bureaus/rsj"

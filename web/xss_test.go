@@ -15,6 +15,7 @@ import (
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/web"
 	"github.com/lawcycle/lawcycle/wire"
 )
@@ -60,8 +61,8 @@ func TestPayloadsAreStoredVerbatimAndRenderedEscaped(t *testing.T) {
 		rsjName := "人社局" + all
 		title := "2025年度报告" + all
 		e.seedOrgs(orgNames{office: officeName, rsj: rsjName})
-		e.user("fzb-admin", models.RoleAdmin, "fzb")
-		e.user("rsj-staff", models.RoleBureau, "rsj")
+		e.user("fzb-admin", rules.RoleAdmin, "fzb")
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
 		// Usernames are restricted to [A-Za-z0-9_.@-] when created; one
 		// from elsewhere (an import, an older release) must still be safe.
 		userName := scriptTag + attrBreak + tmplAction

@@ -36,7 +36,7 @@ func (b *bureau) begin(action string) (func(), error) {
 }
 
 func isBureauActor(by wire.Actor, org string) bool {
-	return rules.IsBureauActor(by.Role, by.OrgCode, org)
+	return rules.IsBureauActor(rules.Role(by.Role), by.OrgCode, org)
 }
 
 func (b *bureau) validateSubmit(req wire.SubmitRequest) error {

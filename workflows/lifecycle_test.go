@@ -14,12 +14,12 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/activities"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/excelreturn"
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/temporaltest"
 	"github.com/lawcycle/lawcycle/internal/testdb"
 	"github.com/lawcycle/lawcycle/models"
-	"github.com/lawcycle/lawcycle/service"
 	"github.com/lawcycle/lawcycle/wire"
 	"github.com/lawcycle/lawcycle/workflows"
 )
@@ -115,7 +115,7 @@ func (l *lifecycle) newEnv(start time.Time) {
 	env.RegisterWorkflowWithOptions(workflows.Rectification, regOpts(wire.RectificationWorkflow))
 	l.acts = &activities.Activities{
 		DB: l.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Calendars: &service.Service{DB: l.db}, Now: env.Now, Temporal: l.starts,
+		Calendars: source.New(l.db), Now: env.Now, Temporal: l.starts,
 	}
 	env.RegisterActivity(l.acts)
 	l.env, l.start, l.updates, l.timers = env, start, 0, map[string]bool{}

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/lawcycle/lawcycle/activities"
+	"github.com/lawcycle/lawcycle/calendar/source"
 	"github.com/lawcycle/lawcycle/internal/config"
 	"github.com/lawcycle/lawcycle/internal/store"
 	"github.com/lawcycle/lawcycle/models"
@@ -82,7 +83,7 @@ func newWorker(c client.Client, db *gorm.DB, log *slog.Logger) worker.Worker {
 	w := worker.New(c, wire.TaskQueue, worker.Options{})
 	workflows.Register(w, &activities.Activities{
 		DB: db, Logger: log.With("component", "activities"),
-		Calendars: &service.Service{DB: db, Logger: log}, Temporal: c,
+		Calendars: source.New(db), Temporal: c,
 	})
 	return w
 }

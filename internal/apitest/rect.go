@@ -11,6 +11,7 @@ import (
 	"github.com/lawcycle/lawcycle/internal/filestore"
 	"github.com/lawcycle/lawcycle/internal/filetest"
 	"github.com/lawcycle/lawcycle/models"
+	"github.com/lawcycle/lawcycle/rules"
 	"github.com/lawcycle/lawcycle/wire"
 )
 
@@ -67,7 +68,7 @@ func SeedRectItem(t testing.TB, db *gorm.DB, now time.Time, item models.RectItem
 func SeedRectNote(t testing.TB, db *gorm.DB, item models.RectItem, kind, text string, at time.Time) models.RectNote {
 	t.Helper()
 	note := models.RectNote{ItemRowID: item.ID, CycleID: item.CycleID, OrgCode: item.OrgCode, ItemID: item.ItemID, Seq: item.Seq,
-		Kind: kind, Text: text, AuthorName: "lc-" + item.OrgCode, AuthorRole: models.RoleBureau, At: at}
+		Kind: kind, Text: text, AuthorName: "lc-" + item.OrgCode, AuthorRole: string(rules.RoleBureau), At: at}
 	require.NoError(t, db.Create(&note).Error)
 	return note
 }
