@@ -169,7 +169,7 @@ func (a *Activities) SendDeadlineStep(ctx context.Context, req wire.DeadlineStep
 // stillOwes reports whether the participant, as the locked read model
 // row shows it, still owes the deadline the step is about.
 func stillOwes(p models.Participant, req wire.DeadlineStepRequest) bool {
-	if !rules.Owes(wire.Stage(p.Stage), req.Kind) {
+	if rules.WorkingTo(wire.Stage(p.Stage)) != req.Kind {
 		return false
 	}
 	if req.Kind == wire.DeadlineSubmission {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,9 +29,16 @@ func (h *handlers) listCycles(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.svc.ListCycles(c.UserContext(), principal(c), service.CyclePage{After: c.Query("after"), Limit: limit})
+	page := service.CyclePage{After: c.Query("after"), Limit: limit}
+	out, err := h.svc.ListCycles(c.UserContext(), principal(c), page)
 	if err != nil {
 		return err
+	}
+	if limit == 0 {
+		limit = service.MaxCyclePage
+	}
+	if n := len(out); n > 0 && n == limit {
+		nextPage(c, "after", out[n-1].ID)
 	}
 	return c.JSON(out)
 }
@@ -139,4 +147,17 @@ func queryNumber(c *fiber.Ctx, name string, max int) (int, error) {
 		return 0, apperr.Invalid(fmt.Sprintf("%s 应为 1 至 %d 之间的整数，实际为“%s”", name, max, raw), apperr.Field(-1, name, "取值无效"))
 	}
 	return n, nil
+}
+
+// nextPage points a client at the next page of a full one (RFC 8288
+// Link, rel="next"), so a client that never asked for paging learns that
+// the list goes on: the same path and query, the cursor replaced.
+func nextPage(c *fiber.Ctx, cursor, value string) {
+	u, err := url.Parse(c.OriginalURL())
+	if err != nil {
+		return
+	}
+	q := u.Query()
+	q.Set(cursor, value)
+	c.Set(fiber.HeaderLink, fmt.Sprintf(`<%s?%s>; rel="next"`, u.Path, q.Encode()))
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,6 +30,12 @@ func (h *handlers) publicReports(c *fiber.Ctx) error {
 	out, err := h.svc.PublicReports(c.UserContext(), service.PublicFilter{
 		Year: year, CycleID: c.Query("cycle"), After: uint(after), Limit: limit,
 	})
+	if limit == 0 {
+		limit = service.DefaultPublicPage
+	}
+	if n := len(out); err == nil && n > 0 && n == limit {
+		nextPage(c, "after", strconv.FormatUint(uint64(out[n-1].ID), 10))
+	}
 	if err != nil {
 		return err
 	}

@@ -146,6 +146,10 @@ func TestPublicReports(t *testing.T) {
 		r = anon.Do("GET", "/api/v1/public/reports?limit=1", nil)
 		r.JSON(t, &first)
 		require.Len(t, first, 1)
+		require.Equal(t, fmt.Sprintf(`</api/v1/public/reports?after=%d&limit=1>; rel="next"`, first[0].ID), r.Header.Get("Link"),
+			"a full page points at the next")
+		r = anon.Do("GET", "/api/v1/public/reports", nil)
+		require.Empty(t, r.Header.Get("Link"), "the last page points nowhere")
 		require.Equal(t, []report{all[1]}, list(fmt.Sprintf("?limit=1&after=%d", first[0].ID)))
 		for _, bad := range []string{"limit=0", "limit=1001", "limit=+5", "after=x", "after=999999"} {
 			r := anon.Do("GET", "/api/v1/public/reports?"+bad, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -36,12 +37,15 @@ func (s *Service) ListCycles(ctx context.Context, p Principal, page CyclePage) (
 	if page.Limit == 0 {
 		page.Limit = MaxCyclePage
 	}
-	q := tx.Table("cycles c").Select("c.*, o.code AS office_code, o.name AS office_name").
-		Joins("JOIN organisations o ON o.id = c.office_id")
+	// visible keeps the cycles p may see: all for the platform admin, the
+	// granted ones for a viewer, those of the caller's office and the
+	// offices below it for office staff.
+	visible := func(q *gorm.DB) *gorm.DB { return q }
 	switch {
 	case p.IsPlatformAdmin():
 	case p.Role == rules.RoleViewer:
-		q = q.Where("c.id IN (?)", tx.Model(&models.CycleViewer{}).Select("cycle_id").Where("user_id = ?", p.UserID))
+		granted := tx.Model(&models.CycleViewer{}).Select("cycle_id").Where("user_id = ?", p.UserID)
+		visible = func(q *gorm.DB) *gorm.DB { return q.Where("c.id IN (?)", granted) }
 	case p.OrgID == nil:
 		return []CycleView{}, nil
 	default:
@@ -49,11 +53,18 @@ func (s *Service) ListCycles(ctx context.Context, p Principal, page CyclePage) (
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("c.office_id IN ?", offices)
+		visible = func(q *gorm.DB) *gorm.DB { return q.Where("c.office_id IN ?", offices) }
 	}
+	q := tx.Table("cycles c").Select("c.*, o.code AS office_code, o.name AS office_name").
+		Joins("JOIN organisations o ON o.id = c.office_id").Scopes(visible)
 	if page.After != "" {
-		var after models.Cycle
-		err := tx.Select("id", "created_at").Take(&after, "id = ?", page.After).Error
+		// The cursor is looked up among the caller's cycles only: a cycle
+		// outside them does not exist for the caller, as everywhere.
+		var after struct {
+			ID        string
+			CreatedAt time.Time
+		}
+		err := tx.Table("cycles c").Select("c.id, c.created_at").Scopes(visible).Where("c.id = ?", page.After).Take(&after).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, apperr.Invalid(fmt.Sprintf("after 指定的周期“%s”不存在", page.After), apperr.Field(-1, "after", "取值无效"))
 		} else if err != nil {

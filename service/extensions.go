@@ -94,7 +94,10 @@ func (s *Service) Extend(ctx context.Context, p Principal, id, org string, in Ex
 	}
 	kind := wire.DeadlineKind(strings.TrimSpace(in.Kind))
 	if r := rules.DeadlineKindKnown(kind); r != nil {
-		return ExtensionResultView{}, ruleError(r)
+		// The rule's code, and the field it is about for forms and clients.
+		bad := refusalError(r.Reason, wire.RefusalInfo{Code: string(r.Code), Kind: int(r.Kind)})
+		bad.Details[0].Field = "kind"
+		return ExtensionResultView{}, bad
 	}
 	var bad fieldErrors
 	var until wire.DueSetting

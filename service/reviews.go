@@ -96,7 +96,8 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 	}
 	// Nothing to review, or another version than the latest: nothing a
 	// retry could have changed, so refused before anything else.
-	if r := rules.MayReview(facts, false, in.Version); r != nil && (r.Code == rules.CodeNothingToReview || r.Code == rules.CodeStaleVersion) {
+	byBureau := rules.IsBureauActor(p.Role, p.OrgCode, org)
+	if r := rules.MayReview(facts, byBureau, in.Version); r != nil && (facts.Version == 0 || r.Code == rules.CodeStaleVersion) {
 		return ReviewResultView{}, ruleError(r)
 	}
 	var sub models.Submission
@@ -121,7 +122,7 @@ func (s *Service) Review(ctx context.Context, p Principal, id, org string, in Re
 
 	u := bureauUpdate(p, id, org, "审核", wire.UpdateReview, req)
 	u.updateID = wire.ReviewUpdateID(req.Version, requestKey(p))
-	refusal := ruleError(rules.MayReview(facts, rules.IsBureauActor(p.Role, p.OrgCode, org), in.Version))
+	refusal := ruleError(rules.MayReview(facts, byBureau, in.Version))
 	var out wire.ReviewResult
 	if err := s.checkedUpdate(ctx, u, refusal, &out); err != nil {
 		return ReviewResultView{}, err

@@ -64,7 +64,9 @@ func TestPreChecksAnswerAsTheRulebook(t *testing.T) {
 			ae, ok := apperr.As(err)
 			require.True(t, ok, "%s: the service allowed what the rulebook refuses (%s): %v", s.Name, want.Reason, err)
 			require.Equal(t, want.Reason, ae.Message, s.Name)
-			require.Equal(t, []apperr.Detail{{Code: string(want.Code), Message: want.Reason}}, ae.Details, s.Name)
+			require.Len(t, ae.Details, 1, s.Name)
+			require.Equal(t, string(want.Code), ae.Details[0].Code, s.Name)
+			require.Equal(t, want.Reason, ae.Details[0].Message, s.Name)
 			status := map[rules.Kind]string{rules.KindState: apperr.CodeConflict, rules.KindRole: apperr.CodeForbidden, rules.KindInput: apperr.CodeValidation}
 			require.Equal(t, status[want.Kind], ae.Code, s.Name)
 		}

@@ -68,9 +68,19 @@ func (u *ui) dashboard(c *fiber.Ctx, v *visit) error {
 		}
 		return u.render(c, http.StatusOK, "dashboard", v, "本单位报送任务", dashboardPage{Bureau: true, Workspaces: ws})
 	}
-	cycles, err := u.svc.ListCycles(ctx, v.p, service.CyclePage{})
-	if err != nil {
-		return err
+	// Every cycle the user may see, a page at a time: an office keeps a
+	// handful a year; the platform's may run to hundreds.
+	var cycles []service.CycleView
+	for page := (service.CyclePage{}); ; {
+		part, err := u.svc.ListCycles(ctx, v.p, page)
+		if err != nil {
+			return err
+		}
+		cycles = append(cycles, part...)
+		if len(part) < service.MaxCyclePage {
+			break
+		}
+		page.After = part[len(part)-1].ID
 	}
 	page := dashboardPage{Stages: stageCounts(nil)}
 	for _, cv := range cycles {

@@ -97,6 +97,9 @@ func Register(app *fiber.App, d Deps) error {
 	u := &ui{svc: d.Service, db: d.DB, log: log, cfg: cfg, pages: pages, kit: kit}
 
 	r := u.recovered
+	// Every page has a request id in its context (login audits carry it);
+	// on the composed app the API's middleware named it already.
+	app.Use(httpkit.RequestID(service.WithRequestID))
 	app.Get("/static/style.css", u.stylesheet)
 	app.Get("/login", r(u.loginPage))
 	app.Post("/login", u.maxBody(formLimit), kit.Logins.Guard(u.loginLimited), r(u.login))

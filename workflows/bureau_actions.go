@@ -72,6 +72,10 @@ func (b *bureau) validateReview(req wire.ReviewRequest) error {
 		return refused(r)
 	}
 	switch {
+	case req.Version == 0:
+		// The service always names the version the reviewer saw; a review
+		// of "whatever is latest" is refused here too.
+		return refusal("审核请求未注明所审核的版本，请刷新后重新审核")
 	case req.Decision != wire.ReviewApprove && req.Decision != wire.ReviewReturn:
 		return refusal("审核结论只能是“通过”或“退回”")
 	case req.Decision == wire.ReviewReturn && len(req.Comments) == 0:

@@ -2,6 +2,7 @@ package httpkit_test
 
 import (
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,12 +22,17 @@ func TestLoginLimitIsSharedByEveryLoginRoute(t *testing.T) {
 	app.Post("/api/v1/tokens", kit.Logins.Guard(limited), ok)
 	app.Post("/login", kit.Logins.Guard(limited), ok)
 	var statuses []int
+	var retry string
 	for _, path := range []string{"/api/v1/tokens", "/login", "/api/v1/tokens", "/login", "/api/v1/tokens"} {
 		res, err := app.Test(httptest.NewRequest(fiber.MethodPost, path, nil))
 		require.NoError(t, err)
 		statuses = append(statuses, res.StatusCode)
+		retry = res.Header.Get(fiber.HeaderRetryAfter)
 	}
 	require.Equal(t, []int{204, 204, 204, 429, 429}, statuses)
+	secs, err := strconv.Atoi(retry)
+	require.NoError(t, err, "a refused login says when to try again")
+	require.True(t, secs >= 1 && secs <= 60, "Retry-After %d", secs)
 }
 
 // The body limit refuses on the declared length, before the handler reads
@@ -62,6 +68,22 @@ func TestRequestID(t *testing.T) {
 	require.Equal(t, "client-id-0001", seen[0])
 	require.Len(t, seen[1], 24)
 	require.NotEqual(t, seen[1], seen[2])
+}
+
+// A second RequestID middleware (the web UI's, on the API's app) keeps the
+// id the first gave: one id a request.
+func TestRequestIDIsNamedOnce(t *testing.T) {
+	app := fiber.New()
+	app.Use(httpkit.RequestID(nil))
+	var ids []string
+	app.Use(func(c *fiber.Ctx) error { ids = append(ids, httpkit.RequestIDOf(c)); return c.Next() })
+	app.Use(httpkit.RequestID(nil))
+	app.Get("/", func(c *fiber.Ctx) error { ids = append(ids, httpkit.RequestIDOf(c)); return nil })
+	res, err := app.Test(httptest.NewRequest(fiber.MethodGet, "/", nil))
+	require.NoError(t, err)
+	require.Len(t, ids, 2)
+	require.Equal(t, ids[0], ids[1])
+	require.Equal(t, ids[0], res.Header.Get(httpkit.HeaderRequestID))
 }
 
 func TestContentDispositionKeepsTheNameAndASCIIFallback(t *testing.T) {

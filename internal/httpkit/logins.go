@@ -1,6 +1,7 @@
 package httpkit
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,11 +58,24 @@ func (l *LoginLimiter) Allow(addr string) bool {
 	return w.hits <= l.perMinute
 }
 
+// retryAfter is how long addr waits for its next window, in whole seconds.
+func (l *LoginLimiter) retryAfter(addr string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w, ok := l.windows[addr]
+	if !ok {
+		return 1
+	}
+	return max(1, int(time.Minute-l.now().Sub(w.start)+time.Second-1)/int(time.Second))
+}
+
 // Guard lets a login through while its address is within the limit and
 // answers with limited otherwise.
 func (l *LoginLimiter) Guard(limited fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if !l.Allow(strings.Clone(c.IP())) {
+		addr := strings.Clone(c.IP())
+		if !l.Allow(addr) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(l.retryAfter(addr)))
 			return limited(c)
 		}
 		return c.Next()

@@ -45,6 +45,10 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 // request's context with attach (the service's logs carry it).
 func RequestID(attach func(context.Context, string) context.Context) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if _, named := c.Locals(localRequestID).(string); named {
+			// Named already by the app's own middleware: one id a request.
+			return c.Next()
+		}
 		rid := c.Get(HeaderRequestID)
 		if requestIDPattern.MatchString(rid) {
 			// Fiber lends header values for the handler's duration only;

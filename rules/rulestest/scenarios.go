@@ -90,6 +90,8 @@ func Scenarios() []Scenario {
 		{Name: "cycle closed: submit", Action: Submit, Round: 1, Facts: closed(awaiting)},
 		{Name: "cycle closed: review", Action: Review, Version: 1, Facts: closed(underRev)},
 		{Name: "cycle closed: publish", Action: Publish, Facts: closed(publishing)},
+		{Name: "cycle closed: review of nothing submitted", Action: Review, Facts: closed(awaiting)},
+		{Name: "cycle draft: review", Action: Review, Facts: with(bureau(wire.StagePending, 0, 0), func(b *rules.Bureau) { b.Cycle = wire.CycleDraft }), ServiceOnly: true},
 		{Name: "under review", Action: Submit, Round: 1, Facts: underRev},
 		{Name: "submit when completed", Action: Submit, Round: 1, Facts: completed},
 		{Name: "review own organisation", Action: Review, Version: 1, Facts: underRev, ByBureau: true, WorkflowOnly: true},
