@@ -69,9 +69,29 @@ go tool workflowcheck ./...
 log "unit and database tests (race detector)"
 go test -race -count=1 -timeout 20m $SHORT $(go list ./... | grep -v '/e2e$')
 
+# fuzz_one fuzzes one target for LAWCYCLE_FUZZTIME. Go 1.26's fuzz
+# coordinator can report "context deadline exceeded" when the time is up
+# while a worker is busy (golang/go#75804, fixed in Go 1.27): with no
+# failing input written that is the race, not a finding, and is said so.
+fuzz_one() {
+	local target=$1 out corpus="excelreturn/testdata/fuzz/$1" before after
+	before=$(ls "$corpus" 2>/dev/null | wc -l)
+	if out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "${LAWCYCLE_FUZZTIME:-20s}" ./excelreturn/ 2>&1); then
+		echo "$out" | tail -n 3
+		return 0
+	fi
+	echo "$out" | tail -n 30
+	after=$(ls "$corpus" 2>/dev/null | wc -l)
+	if [[ "$after" == "$before" ]] && grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written' <<<"$out"; then
+		echo "fuzz: $target stopped on Go's fuzztime deadline race (golang/go#75804) with no failing input; not a finding"
+		return 0
+	fi
+	return 1
+}
+
 log "fuzzing the return reader (bounded)"
 for target in $(go test -list '^Fuzz' ./excelreturn/ | grep '^Fuzz'); do
-	go test -run '^$' -fuzz "^${target}\$" -fuzztime "${LAWCYCLE_FUZZTIME:-20s}" ./excelreturn/
+	fuzz_one "$target"
 done
 
 log "end-to-end tests (embedded Temporal, SQLite and PostgreSQL)"
