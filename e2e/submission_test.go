@@ -113,12 +113,27 @@ func TestSubmissionOverHTTP(t *testing.T) {
 		require.Equal(t, "application/pdf", r.Header.Get("Content-Type"))
 		require.Equal(t, http.StatusNotFound, other.Do("GET", path+"/submissions/1", nil).Status, "another bureau's version")
 
-		// The same return sent again is the same submission (its first
-		// answer, no new version); another one while under review is refused.
-		r = bureau.Upload("POST", path+"/submissions", apitest.Multipart{{Field: "file", Name: "报表.xlsx", Data: good}})
+		// The same return and report sent again are the same submission
+		// (its first answer, no new version). The same return with a
+		// corrected report, or without it, is another submission: refused
+		// while the first is under review, never answered with the first
+		// and the new report dropped. Another return is refused too.
+		r = bureau.Upload("POST", path+"/submissions", apitest.Multipart{
+			{Field: "file", Name: "报表.xlsx", Data: good}, {Field: "report", Name: "报告.pdf", Data: report}})
 		require.Equal(t, http.StatusCreated, r.Status, string(r.Body))
 		r.JSON(t, &created)
 		require.Equal(t, 1, created.Version)
+		corrected := []byte("%PDF-1.4\n临海市人力资源和社会保障局2025年度法治政府建设情况报告（更正）\n%%EOF\n")
+		for _, parts := range []apitest.Multipart{
+			{{Field: "file", Name: "报表.xlsx", Data: good}, {Field: "report", Name: "报告.pdf", Data: corrected}},
+			{{Field: "file", Name: "报表.xlsx", Data: good}},
+		} {
+			r = bureau.Upload("POST", path+"/submissions", parts)
+			require.Equal(t, http.StatusConflict, r.Status, string(r.Body))
+			require.Contains(t, r.Err(t).Error.Message, "更正报表或报告也请等审核退回后再上传")
+		}
+		r = bureau.Do("GET", path+"/submissions/1/report", nil)
+		require.Equal(t, report, r.Body, "the first version keeps its report")
 		values[key] = 8
 		second, err := returntest.Fill(template, returntest.Filled{Values: values, Info: returntest.Info})
 		require.NoError(t, err)
