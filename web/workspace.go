@@ -24,8 +24,10 @@ type versionRow struct {
 type workspacePage struct {
 	W        service.Workspace
 	Versions []versionRow
-	// Awaiting: the bureau may upload now.
+	// Awaiting: the bureau may upload now; otherwise NotNow says why, in
+	// the rulebook's words (the service would refuse the upload with them).
 	Awaiting bool
+	NotNow   string
 	// Board: the user may open the cycle's bureau board; Office: the
 	// user is office staff, who may open the review page.
 	Board, Office bool
@@ -80,6 +82,7 @@ func (u *ui) renderWorkspace(c *fiber.Ctx, v *visit, status int, ref *refusal) e
 	page := workspacePage{
 		W: w, Refusal: ref, Reviews: reviews, Extensions: len(exts), Publication: pub,
 		Awaiting:   w.CanSubmit && running(w) && stage == wire.StageAwaitingSubmission,
+		NotNow:     notNow(w, len(versions)),
 		Board:      v.p.Role != rules.RoleBureau,
 		Office:     isOffice(v.p.Role),
 		CanReview:  isOffice(v.p.Role) && running(w) && stage == wire.StageUnderReview,
@@ -114,8 +117,15 @@ func (u *ui) renderWorkspace(c *fiber.Ctx, v *visit, status int, ref *refusal) e
 	return u.render(c, status, "workspace", v, w.OrgName, page)
 }
 
-// running reports whether the bureau's cycle still takes actions: launched
-// and not closed.
+// notNow is why the bureau cannot submit now, "" when it can.
+func notNow(w service.Workspace, versions int) string {
+	r := rules.MaySubmit(rules.Bureau{Cycle: w.CycleStatus, Stage: wire.Stage(w.Stage), Round: w.Round, Version: versions}, w.Round)
+	if r == nil {
+		return ""
+	}
+	return r.Reason
+}
+
 // running reports whether the bureau's cycle takes actions: the
 // rulebook's answer, so a page offers what the service accepts (a closing
 // cycle still takes late work).

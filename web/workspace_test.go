@@ -254,3 +254,33 @@ func TestPagesHoldStrictCSP(t *testing.T) {
 	require.NotContains(t, r.Body, "url(", "no external or embedded resources in the stylesheet")
 	require.NotContains(t, r.Body, "@import")
 }
+
+// A closing cycle (publication deadline passed, not yet closed) still takes
+// a late return, as the service and the workflow do (rules.CycleRunning):
+// the workspace offers the upload form. A closed cycle does not.
+func TestLateUploadFormFollowsTheCycleStatus(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := newEnv(t, db, web.Config{})
+		e.seedOrgs(orgNames{})
+		e.user("rsj-staff", rules.RoleBureau, "rsj")
+		id := e.openCycle("2025年度法治政府建设情况报告", wire.StageAwaitingSubmission, "rsj")
+		ws := "/cycles/" + id + "/bureaus/rsj"
+		form := `action="` + ws + `/submissions"`
+		b := e.login("rsj-staff")
+		for _, tc := range []struct {
+			status  string
+			offered bool
+		}{{models.CycleOpen, true}, {models.CycleClosing, true}, {models.CycleClosed, false}} {
+			require.NoError(t, db.Model(&models.Cycle{}).Where("id = ?", id).Update("status", tc.status).Error)
+			r := b.get(ws)
+			require.Equal(t, http.StatusOK, r.Status, r.Body)
+			if tc.offered {
+				require.Contains(t, r.Body, form, "upload form in a %s cycle", tc.status)
+			} else {
+				require.NotContains(t, r.Body, form, "no upload form in a %s cycle", tc.status)
+				require.Contains(t, r.Body, "周期已关闭，不能报送", "the rulebook says why")
+			}
+		}
+	})
+}
